@@ -1,0 +1,1 @@
+//! Almanac generator library.

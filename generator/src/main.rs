@@ -1,0 +1,2 @@
+//! The `almanac` command.
+fn main() {}

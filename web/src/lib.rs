@@ -1,0 +1,1 @@
+//! Almanac front end (placeholder until the web helper lands).
