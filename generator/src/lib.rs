@@ -1,1 +1,162 @@
-//! Almanac generator library.
+//! Almanac: builds a climate data library into a website, a static STAC
+//! catalog and a knowledge graph.
+//!
+//! The pipeline is a chain of stages over plain data, each pushing content
+//! problems into one [`Diagnostics`] list:
+//! [`content`] (read files) → [`resolve`] (link entities) → outputs
+//! ([`render`] pages, `library.json`, the front end's entity index). STAC,
+//! the graph and the search index plug in after `resolve` the same way.
+
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod error;
+pub mod links;
+pub mod output;
+pub mod render;
+pub mod resolve;
+
+use std::path::{Path, PathBuf};
+
+use almanac_model::{EntityKind, EntityRef, EntitySummary, Library};
+
+pub use crate::config::Config;
+pub use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use crate::error::{Error, Result};
+
+/// What `almanac build` needs to know.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The project folder: where `almanac.toml` is and relative paths start.
+    pub root: PathBuf,
+    /// Settings (usually from `root/almanac.toml`).
+    pub config: Config,
+    /// Output folder, overriding the configuration.
+    pub output: Option<PathBuf>,
+}
+
+impl BuildOptions {
+    /// Options for the project in `root`, reading `root/almanac.toml`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the configuration is invalid.
+    pub fn for_project(root: &Path) -> Result<Self> {
+        Ok(Self { root: root.to_path_buf(), config: Config::load(&root.join("almanac.toml"))?, output: None })
+    }
+
+    /// The content folder.
+    #[must_use]
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join(&self.config.build.content_dir)
+    }
+
+    /// The output folder.
+    #[must_use]
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.root.join(&self.config.build.output_dir))
+    }
+
+    /// The theme folder: a folder of `root/themes/`, or a path.
+    #[must_use]
+    pub fn theme_dir(&self) -> PathBuf {
+        let named = self.root.join("themes").join(&self.config.site.theme);
+        if named.is_dir() { named } else { self.root.join(&self.config.site.theme) }
+    }
+}
+
+/// What a build produced.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// The resolved library.
+    pub library: Library,
+    /// Every content problem found.
+    pub diagnostics: Diagnostics,
+    /// Number of files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    /// Where the site is.
+    pub output: PathBuf,
+}
+
+/// Loads and resolves the library of a project, without writing anything.
+#[must_use]
+pub fn load_library(options: &BuildOptions) -> (Library, Diagnostics) {
+    let mut diagnostics = Diagnostics::new();
+    let content_dir = options.content_dir();
+    let label = diagnostics::display_path(&content_dir, &options.root);
+    let loaded = content::load(&content_dir, &label, &mut diagnostics);
+    let library = resolve::resolve(loaded, &mut diagnostics);
+    diagnostics.sort();
+    (library, diagnostics)
+}
+
+/// Builds the site: loads, resolves and renders everything into a staging
+/// folder, then swaps it in for the output folder. Content errors do not stop
+/// the build; they are in the report.
+///
+/// # Errors
+///
+/// [`Error`] for failures of the program or environment (theme, I/O); the
+/// previous output is then left as it was.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let (library, diagnostics) = load_library(options);
+    let theme = render::Theme::load(&options.theme_dir(), Some(&options.root.join("templates")))?;
+    let output_dir = options.output_dir();
+    let mut output = output::Output::start(&output_dir)?;
+    match write_site(options, &library, &theme, &mut output) {
+        Ok(()) => {
+            let (files, bytes) = (output.len(), output.bytes());
+            output.commit()?;
+            Ok(BuildReport { library, diagnostics, files, bytes, output: output_dir })
+        }
+        Err(error) => {
+            output.abandon();
+            Err(error)
+        }
+    }
+}
+
+fn write_site(options: &BuildOptions, library: &Library, theme: &render::Theme, output: &mut output::Output) -> Result<()> {
+    let web_dist = options.root.join("web").join("dist");
+    let app = web_dist.join("almanac_web.js").is_file() && web_dist.join("almanac_web_bg.wasm").is_file();
+    let links = links::Links::new(library);
+    let site = render::SiteInfo { config: &options.config, app };
+    render::pages(library, &links, theme, &site, output)?;
+    theme.copy_static(output)?;
+    if app {
+        render::copy_tree(&web_dist, "app", output)?;
+    }
+    output.write("library.json", to_json(library))?;
+    output.write("index/entities.json", to_json(&summaries(library)))?;
+    Ok(())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// One summary per entity, for list pages and the front end's index.
+#[must_use]
+pub fn summaries(library: &Library) -> Vec<EntitySummary> {
+    let summary = |kind: EntityKind, id: &str, title: &str, markdown: &str, tags: &[String]| EntitySummary {
+        kind,
+        id: id.to_owned(),
+        title: title.to_owned(),
+        url: EntityRef::new(kind, id).url(),
+        summary: render::markdown::to_plain(markdown, 240),
+        tags: tags.to_vec(),
+    };
+    let mut out = Vec::new();
+    out.extend(library.datasets.iter().map(|d| summary(EntityKind::Dataset, &d.id, &d.title, &d.description, &d.tags)));
+    out.extend(library.papers.iter().map(|p| summary(EntityKind::Paper, &p.id, &p.title, &p.summary, &p.tags)));
+    out.extend(library.models.iter().map(|m| summary(EntityKind::Model, &m.id, &m.title, &m.description, &m.tags)));
+    out.extend(library.courses.iter().map(|c| summary(EntityKind::Course, &c.id, &c.title, &c.description, &c.tags)));
+    out.extend(library.code.iter().map(|c| summary(EntityKind::Code, &c.id, &c.title, &c.description, &c.tags)));
+    out.extend(library.people.iter().map(|p| summary(EntityKind::Person, &p.id, &p.name, &p.bio, &[])));
+    out.extend(library.organizations.iter().map(|o| summary(EntityKind::Organization, &o.id, &o.name, &o.description, &[])));
+    out
+}

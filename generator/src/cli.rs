@@ -1,0 +1,69 @@
+//! Command-line types (clap). No logic here: see `cmd/`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Almanac turns a climate data library into a website, a static STAC catalog
+/// and a knowledge graph.
+///
+/// Exit codes: 0 = no content errors (warnings allowed), 1 = content errors,
+/// 2 = usage, configuration or environment failure.
+#[derive(Debug, Parser)]
+#[command(name = "almanac", version, about, long_about = None)]
+pub struct Cli {
+    /// Project folder (where almanac.toml is).
+    #[arg(short = 'C', long = "root", global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// How to print diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Print only errors and warnings (no progress, no notes).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Also print notes (fields kept but not understood, ignored files).
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Diagnostic output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// `file:line:col: error[code]: message` with a help line.
+    Human,
+    /// A JSON array on stdout, for CI.
+    Json,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site from the content folder into the output folder.
+    Build {
+        /// Output folder (default: build.output_dir from almanac.toml, else public/).
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Public URL of the site, ending in `/` (overrides site.base_url).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Validate content without writing a site. With paths, check only those
+    /// files or feedstock folders (for a feedstock's own CI).
+    Check {
+        /// Files (meta.yaml, catalog.yaml, .md, .bib, CITATION.cff, web catalog JSON) or folders.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Build and serve the site on 127.0.0.1, rebuilding when content changes.
+    Serve {
+        /// TCP port (default: serve.port from almanac.toml, else 8000).
+        #[arg(short, long)]
+        port: Option<u16>,
+        /// Output folder to build into and serve.
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+}

@@ -1,0 +1,37 @@
+//! Subcommands. Each returns the process exit code; `anyhow` is used only in
+//! this layer, to add context to library errors.
+
+mod build;
+mod check;
+mod serve;
+
+use std::process::ExitCode;
+
+use almanac::Diagnostics;
+
+use crate::cli::{Cli, Command, Format};
+
+/// Runs the command `cli` asks for.
+///
+/// # Errors
+///
+/// Failures of the environment or configuration (exit code 2).
+pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Build { output, base_url } => build::run(cli, output.as_deref(), base_url.as_deref()),
+        Command::Check { paths } => check::run(cli, paths),
+        Command::Serve { port, output } => serve::run(cli, *port, output.as_deref()),
+    }
+}
+
+/// Prints diagnostics as the user asked and returns the exit code they imply.
+fn report(cli: &Cli, diagnostics: &Diagnostics) -> ExitCode {
+    match cli.format {
+        Format::Json => println!("{}", diagnostics.to_json()),
+        Format::Human => eprint!("{}", diagnostics.to_text(cli.verbose)),
+    }
+    if !cli.quiet && cli.format == Format::Human {
+        eprintln!("{}", diagnostics.summary());
+    }
+    if diagnostics.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}

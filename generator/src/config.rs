@@ -1,0 +1,161 @@
+//! Site settings from `almanac.toml`. Every key has a default, so a library
+//! without the file still builds; unknown keys are errors.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The whole `almanac.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// How the site presents itself.
+    pub site: Site,
+    /// Where the build reads and writes.
+    pub build: Build,
+    /// The preview server.
+    pub serve: Serve,
+}
+
+/// `[site]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Site {
+    /// Site name.
+    pub title: String,
+    /// One-paragraph description.
+    pub description: String,
+    /// Public URL the site is served from, ending in `/`.
+    pub base_url: Option<String>,
+    /// Theme name (a folder of `themes/`) or path.
+    pub theme: String,
+    /// JupyterHub URL for nbgitpuller links.
+    pub hub_url: Option<String>,
+    /// BinderHub URL.
+    pub binder_url: Option<String>,
+    /// BCP 47 language tag.
+    pub language: String,
+}
+
+impl Default for Site {
+    fn default() -> Self {
+        Self {
+            title: "Almanac".into(),
+            description: "A catalog of analysis-ready climate datasets and the research built on them.".into(),
+            base_url: None,
+            theme: "default".into(),
+            hub_url: None,
+            binder_url: None,
+            language: "en".into(),
+        }
+    }
+}
+
+/// `[build]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Build {
+    /// Content folder, relative to `almanac.toml`.
+    pub content_dir: PathBuf,
+    /// Output folder, relative to `almanac.toml`.
+    pub output_dir: PathBuf,
+}
+
+impl Default for Build {
+    fn default() -> Self {
+        Self {
+            content_dir: "content".into(),
+            output_dir: "public".into(),
+        }
+    }
+}
+
+/// `[serve]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Serve {
+    /// TCP port on 127.0.0.1.
+    pub port: u16,
+}
+
+impl Default for Serve {
+    fn default() -> Self {
+        Self { port: 8000 }
+    }
+}
+
+impl Config {
+    /// Reads `path`; a missing file gives the defaults.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the file exists but is not valid TOML, has
+    /// unknown keys or wrong types (the message has the line and column).
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(error) => return Err(Error::io(path, error)),
+        };
+        Self::parse(&text).map_err(|message| Error::Config { path: path.to_path_buf(), message })
+    }
+
+    /// Parses the text of an `almanac.toml`.
+    ///
+    /// # Errors
+    ///
+    /// The parser's message, with line and column, when the text is invalid.
+    pub fn parse(text: &str) -> std::result::Result<Self, String> {
+        let config: Self = toml::from_str(text).map_err(|error| {
+            let position = error.span().map(|span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                format!("{line}:{column}: ")
+            });
+            format!("{}{}", position.unwrap_or_default(), error.message())
+        })?;
+        if let Some(base) = &config.site.base_url {
+            if !base.ends_with('/') {
+                return Err(format!("site.base_url `{base}` must end with `/`"));
+            }
+        }
+        Ok(config)
+    }
+
+    /// The base path of the public URL (`/` or `/catalog/`), for the front end.
+    #[must_use]
+    pub fn base_path(&self) -> String {
+        let Some(base) = &self.site.base_url else {
+            return "/".into();
+        };
+        let after_scheme = base.split_once("://").map_or(base.as_str(), |(_, rest)| rest);
+        after_scheme.find('/').map_or_else(|| "/".into(), |i| after_scheme[i..].to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_when_empty() {
+        assert_eq!(Config::parse("").expect("parse"), Config::default());
+    }
+
+    #[test]
+    fn unknown_keys_fail_with_position() {
+        let error = Config::parse("[site]\ntitle = \"x\"\ntitel = \"y\"\n").expect_err("typo");
+        assert!(error.starts_with("3:1: "), "{error}");
+        assert!(error.contains("titel"), "{error}");
+    }
+
+    #[test]
+    fn base_path_from_url() {
+        let config = Config::parse("[site]\nbase_url = \"https://example.org/catalog/\"\n").expect("parse");
+        assert_eq!(config.base_path(), "/catalog/");
+        assert!(Config::parse("[site]\nbase_url = \"https://example.org\"\n").is_err());
+    }
+}

@@ -1,0 +1,487 @@
+//! Datasets from feedstock metadata, read as they are: LEAP `catalog.yaml` +
+//! `meta.yaml`, Pangeo Forge `meta.yaml`, and records of LEAP's consolidated
+//! web catalog JSON (a `meta.yaml` and `catalog.yaml` merged).
+
+use std::collections::BTreeMap;
+
+use almanac_model::{Dataset, Feedstock, License, Link, Provider, ProviderRole, Recipe, Store, StoreScheme};
+
+use crate::content::Draft;
+use crate::content::document::{Node, NodeValue};
+use crate::content::fields::{Reader, RefSpec, wrong_type};
+use crate::content::identifier;
+use crate::content::license::{self, Normalized};
+use crate::diagnostics::{Diagnostics, Location};
+
+/// Fields of a feedstock `meta.yaml` that Almanac reads.
+pub const META_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "pangeo_forge_version",
+    "pangeo_notebook_version",
+    "recipes",
+    "provenance",
+    "maintainers",
+    "bakery",
+    "doi",
+    "citation",
+    "acknowledgements",
+    "contact",
+];
+
+/// Fields of a LEAP `catalog.yaml` that Almanac reads.
+pub const CATALOG_FIELDS: &[&str] = &[
+    "ncviewjs:meta_yaml_url",
+    "title",
+    "description",
+    "tags",
+    "stores",
+    "links",
+    "thumbnail",
+];
+
+const STORE_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "url",
+    "public",
+    "rechunking",
+    "xarray_open_kwargs",
+    "geospatial",
+    "last_updated",
+    "source",
+    "source_url",
+];
+
+/// One parsed file that describes (part of) a dataset.
+#[derive(Debug, Clone, Copy)]
+pub struct Part<'a> {
+    /// File path for diagnostics.
+    pub file: &'a str,
+    /// The parsed document.
+    pub node: &'a Node,
+}
+
+/// The files of one dataset. For consolidated-catalog records `meta` and
+/// `catalog` are the same record.
+#[derive(Debug, Clone, Copy)]
+pub struct Sources<'a> {
+    /// The `meta.yaml`.
+    pub meta: Option<Part<'a>>,
+    /// The `catalog.yaml`.
+    pub catalog: Option<Part<'a>>,
+    /// Folder the files are in, relative to the content folder, for relative store paths.
+    pub base_dir: &'a str,
+    /// The file that `source_file` should name.
+    pub source_file: &'a str,
+}
+
+/// Loads one dataset with id `id` from its files.
+pub fn load(id: &str, sources: Sources<'_>, diagnostics: &mut Diagnostics) -> Draft<Dataset> {
+    let same_record = matches!((sources.meta, sources.catalog), (Some(m), Some(c)) if std::ptr::eq(m.node, c.node));
+    let merged_fields: Vec<&'static str> = META_FIELDS.iter().chain(CATALOG_FIELDS).copied().collect();
+    let meta = sources.meta.map(|part| {
+        let known = if same_record { merged_fields.as_slice() } else { META_FIELDS };
+        (part, Reader::new(part.file, part.node, known, diagnostics))
+    });
+    let catalog = match sources.catalog {
+        Some(_) if same_record => None,
+        Some(part) => Some((part, Reader::new(part.file, part.node, CATALOG_FIELDS, diagnostics))),
+        None => None,
+    };
+    // catalog.yaml fields come from the catalog when there is one, else from the merged record.
+    let catalog_reader = catalog.as_ref().or(meta.as_ref().filter(|_| same_record));
+    let first_file = sources.meta.or(sources.catalog).map_or(sources.source_file, |p| p.file);
+
+    let mut draft = Draft::new(Dataset {
+        id: id.to_owned(),
+        source_file: sources.source_file.to_owned(),
+        title: id.to_owned(),
+        description: String::new(),
+        tags: Vec::new(),
+        license: License::default(),
+        providers: Vec::new(),
+        maintainers: Vec::new(),
+        stores: Vec::new(),
+        links: Vec::new(),
+        doi: None,
+        citations: Vec::new(),
+        thumbnail: None,
+        acknowledgements: None,
+        feedstock: Feedstock::default(),
+        extra: BTreeMap::new(),
+    });
+
+    let title = meta.as_ref().and_then(|(_, r)| r.string("title", diagnostics))
+        .or_else(|| catalog_reader.and_then(|(_, r)| r.string("title", diagnostics)));
+    match title {
+        Some(title) => draft.entity.title = title,
+        None => {
+            diagnostics
+                .error("missing-field", Location::file(first_file), "the dataset has no `title`")
+                .help = Some("add `title:` to meta.yaml".into());
+        }
+    }
+    draft.entity.description = meta
+        .as_ref()
+        .and_then(|(_, r)| r.string("description", diagnostics))
+        .or_else(|| catalog_reader.and_then(|(_, r)| r.string("description", diagnostics)))
+        .unwrap_or_default();
+    if draft.entity.description.is_empty() {
+        diagnostics.warning("missing-field", Location::file(first_file), "the dataset has no `description`");
+    }
+
+    if let Some((part, reader)) = &meta {
+        read_meta(part, reader, &mut draft, diagnostics);
+    } else {
+        diagnostics.warning("missing-file", Location::file(first_file), "the dataset has no meta.yaml");
+    }
+    if let Some((part, reader)) = catalog_reader {
+        read_catalog(part, reader, sources.base_dir, &mut draft, diagnostics);
+    }
+    keep_extra(sources.meta, if same_record { &merged_fields } else { META_FIELDS }, &mut draft.entity.extra);
+    if !same_record {
+        keep_extra(sources.catalog, CATALOG_FIELDS, &mut draft.entity.extra);
+    }
+    draft
+}
+
+fn keep_extra(part: Option<Part<'_>>, known: &[&str], extra: &mut BTreeMap<String, almanac_model::Value>) {
+    for (key, node) in part.map(|p| p.node.entries()).unwrap_or_default() {
+        if !known.contains(&key.name.as_str()) {
+            extra.insert(key.name.clone(), node.to_value());
+        }
+    }
+}
+
+fn read_meta(part: &Part<'_>, reader: &Reader<'_>, draft: &mut Draft<Dataset>, diagnostics: &mut Diagnostics) {
+    let dataset = &mut draft.entity;
+    dataset.feedstock.recipes = recipes(reader, diagnostics);
+    dataset.feedstock.bakery = reader
+        .get("bakery")
+        .and_then(|bakery| bakery.get("id").or(Some(bakery)))
+        .and_then(Node::as_text);
+    dataset.acknowledgements = reader.string("acknowledgements", diagnostics);
+    if let Some(text) = reader.string("doi", diagnostics) {
+        match identifier::doi(&text) {
+            Some(doi) => dataset.doi = Some(doi),
+            None => {
+                let position = reader.get("doi").map_or(part.node.position, |n| n.position);
+                diagnostics.warning("malformed-doi", reader.at(position), format!("`{text}` is not a DOI"));
+            }
+        }
+    }
+    for item in reader.get("citation").map(Node::items).unwrap_or_default() {
+        match item.get("doi").and_then(Node::as_text).and_then(|d| identifier::doi(&d)) {
+            Some(doi) => draft.refs.push(RefSpec {
+                field: "citations",
+                text: doi,
+                location: reader.at(item.position),
+            }),
+            None => {
+                diagnostics.note(
+                    "citation-without-doi",
+                    reader.at(item.position),
+                    "this citation has no DOI, so it is shown as text only",
+                );
+            }
+        }
+    }
+
+    let maintainers = reader.agents("maintainers", diagnostics);
+    draft.agents.extend(maintainers);
+
+    let Some(provenance) = reader.get("provenance") else {
+        diagnostics.warning(
+            "missing-field",
+            reader.at(part.node.position),
+            "no `provenance`: the dataset has no providers and no licence",
+        );
+        return;
+    };
+    let provenance_reader = Reader::new(reader.file(), provenance, &["providers", "license", "license_link"], diagnostics);
+    dataset.providers = providers(&provenance_reader, diagnostics);
+    let license_link = provenance_reader.get("license_link");
+    let license_url = license_link
+        .and_then(|link| link.get("url").or(Some(link)))
+        .and_then(Node::as_text);
+    dataset.license = read_license(&provenance_reader, license_url, diagnostics);
+}
+
+fn read_license(reader: &Reader<'_>, url: Option<String>, diagnostics: &mut Diagnostics) -> License {
+    let Some(text) = reader.string("license", diagnostics) else {
+        diagnostics.warning("missing-license", reader.at(reader.entry("license").map_or_else(Default::default, |(k, _)| k.position)), "no licence is given");
+        return License { spdx: Some("other".into()), text: String::new(), url };
+    };
+    let position = reader.entry("license").map_or_else(Default::default, |(_, node)| node.position);
+    let spdx = match license::normalize(&text) {
+        Normalized::Exact(id) => id,
+        Normalized::Mapped(id) => {
+            diagnostics
+                .warning("license-not-spdx", reader.at(position), format!("licence `{text}` is not an SPDX identifier; read as `{id}`"))
+                .help = Some(format!("write `license: \"{id}\"`"));
+            id
+        }
+        Normalized::Unknown => {
+            diagnostics
+                .warning("unknown-license", reader.at(position), format!("licence `{text}` is not an SPDX identifier and has no known equivalent"))
+                .help = Some("use an id from https://spdx.org/licenses/, or `proprietary` with a `license_link`".into());
+            "other".into()
+        }
+    };
+    let url = url.or_else(|| license::spdx_url(&spdx));
+    License { spdx: Some(spdx), text, url }
+}
+
+fn recipes(reader: &Reader<'_>, diagnostics: &mut Diagnostics) -> Vec<Recipe> {
+    let Some(node) = reader.get("recipes") else {
+        return Vec::new();
+    };
+    let items: Vec<&Node> = match &node.value {
+        NodeValue::Sequence(items) => items.iter().collect(),
+        NodeValue::Mapping(_) => vec![node],
+        _ => {
+            wrong_type(diagnostics, reader.at(node.position), "recipes", "a list or a `dict_object` mapping", node);
+            return Vec::new();
+        }
+    };
+    let mut recipes = Vec::new();
+    for item in items {
+        if let Some(object) = item.get("dict_object").and_then(Node::as_text) {
+            let id = object.rsplit(':').next().unwrap_or(&object).to_owned();
+            recipes.push(Recipe { id, object, dict_object: true });
+        } else if let Some(object) = item.get("object").and_then(Node::as_text) {
+            let id = item.get("id").and_then(Node::as_text).unwrap_or_else(|| object.rsplit(':').next().unwrap_or(&object).to_owned());
+            recipes.push(Recipe { id, object, dict_object: false });
+        } else {
+            diagnostics.warning(
+                "malformed-recipe",
+                reader.at(item.position),
+                "a recipe needs `object` (e.g. `recipe:name`) or `dict_object`",
+            );
+        }
+    }
+    recipes
+}
+
+fn providers(reader: &Reader<'_>, diagnostics: &mut Diagnostics) -> Vec<Provider> {
+    let mut providers = Vec::new();
+    for item in reader.get("providers").map(Node::items).unwrap_or_default() {
+        let fields = Reader::new(reader.file(), item, &["name", "description", "roles", "url"], diagnostics);
+        let Some(name) = fields.required("name", diagnostics) else {
+            continue;
+        };
+        let mut provider = Provider {
+            name,
+            description: fields.string("description", diagnostics),
+            roles: Vec::new(),
+            other_roles: Vec::new(),
+            url: fields.string("url", diagnostics),
+            organization: None,
+        };
+        for (role, position) in fields.strings("roles", diagnostics) {
+            match map_role(&role) {
+                RoleMapping::Stac(stac) => provider.roles.push(stac),
+                RoleMapping::Mapped(stac) => {
+                    diagnostics
+                        .warning("provider-role", fields.at(position), format!("provider role `{role}` is not a STAC role; read as `{}`", role_name(stac)))
+                        .help = Some("STAC provider roles are producer, licensor, processor and host".into());
+                    provider.roles.push(stac);
+                }
+                RoleMapping::None => {
+                    diagnostics
+                        .warning("provider-role", fields.at(position), format!("provider role `{role}` has no STAC equivalent; kept as text"))
+                        .help = Some("STAC provider roles are producer, licensor, processor and host".into());
+                    provider.other_roles.push(role);
+                }
+            }
+        }
+        provider.roles.sort();
+        provider.roles.dedup();
+        providers.push(provider);
+    }
+    providers
+}
+
+enum RoleMapping {
+    Stac(ProviderRole),
+    Mapped(ProviderRole),
+    None,
+}
+
+fn map_role(role: &str) -> RoleMapping {
+    match role.trim().to_lowercase().as_str() {
+        "producer" => RoleMapping::Stac(ProviderRole::Producer),
+        "licensor" => RoleMapping::Stac(ProviderRole::Licensor),
+        "processor" => RoleMapping::Stac(ProviderRole::Processor),
+        "host" => RoleMapping::Stac(ProviderRole::Host),
+        "data provider" | "provider" | "creator" | "author" => RoleMapping::Mapped(ProviderRole::Producer),
+        "distributor" | "hosting" | "archive" => RoleMapping::Mapped(ProviderRole::Host),
+        "curator" | "processing" => RoleMapping::Mapped(ProviderRole::Processor),
+        _ => RoleMapping::None,
+    }
+}
+
+/// The STAC spelling of a provider role.
+#[must_use]
+pub const fn role_name(role: ProviderRole) -> &'static str {
+    match role {
+        ProviderRole::Licensor => "licensor",
+        ProviderRole::Producer => "producer",
+        ProviderRole::Processor => "processor",
+        ProviderRole::Host => "host",
+    }
+}
+
+fn read_catalog(part: &Part<'_>, reader: &Reader<'_>, base_dir: &str, draft: &mut Draft<Dataset>, diagnostics: &mut Diagnostics) {
+    let dataset = &mut draft.entity;
+    dataset.tags = reader.strings("tags", diagnostics).into_iter().map(|(t, _)| t).collect();
+    dataset.thumbnail = reader.string("thumbnail", diagnostics);
+    if let Some(url) = reader.string("ncviewjs:meta_yaml_url", diagnostics) {
+        dataset.feedstock.repository = repository_of(&url);
+        dataset.feedstock.meta_yaml_url = Some(url);
+    }
+    for item in reader.get("links").map(Node::items).unwrap_or_default() {
+        let fields = Reader::new(reader.file(), item, &["label", "url", "title"], diagnostics);
+        if let Some(url) = fields.required("url", diagnostics) {
+            let label = fields.string("label", diagnostics).or_else(|| fields.string("title", diagnostics));
+            if label.as_deref().is_some_and(|l| l.eq_ignore_ascii_case("doi")) && dataset.doi.is_none() {
+                dataset.doi = identifier::doi(&url);
+            }
+            dataset.links.push(Link { url, label });
+        }
+    }
+    let stores_node = reader.get("stores");
+    if let Some(node) = stores_node.filter(|n| !matches!(n.value, NodeValue::Sequence(_))) {
+        wrong_type(diagnostics, reader.at(node.position), "stores", "a list", node);
+    }
+    let items = stores_node.map(Node::items).unwrap_or_default();
+    if items.is_empty() {
+        diagnostics.warning(
+            "no-stores",
+            reader.at(reader.entry("stores").map_or(part.node.position, |(k, _)| k.position)),
+            "the dataset lists no stores, so there is no data to crawl or open",
+        );
+    }
+    for item in items {
+        if let Some(store) = read_store(reader, item, base_dir, diagnostics) {
+            if dataset.stores.iter().any(|s| s.id == store.id) {
+                diagnostics.error("duplicate-id", reader.at(item.position), format!("store id `{}` is used twice in this dataset", store.id));
+                continue;
+            }
+            dataset.stores.push(store);
+        }
+    }
+}
+
+fn read_store(reader: &Reader<'_>, item: &Node, base_dir: &str, diagnostics: &mut Diagnostics) -> Option<Store> {
+    let fields = Reader::new(reader.file(), item, STORE_FIELDS, diagnostics);
+    let url = fields.required("url", diagnostics)?;
+    let url_position = fields.get("url").map_or(item.position, |n| n.position);
+    let id = fields.string("id", diagnostics).unwrap_or_else(|| {
+        let stem = url.trim_end_matches('/').rsplit('/').next().unwrap_or(&url);
+        identifier::slug(stem.trim_end_matches(".zarr"))
+    });
+    let Some((scheme, local_path)) = classify_url(&url, base_dir) else {
+        diagnostics
+            .error("unsupported-store-url", fields.at(url_position), format!("store URL `{url}` has a scheme Almanac cannot read"))
+            .help = Some("use s3://, gs://, az://, https://, file:// or a relative path".into());
+        return None;
+    };
+    let lower = url.to_lowercase();
+    if [".nc", ".nc4", ".netcdf", ".h5", ".hdf5"].iter().any(|ext| lower.trim_end_matches('/').ends_with(ext)) {
+        diagnostics
+            .warning("store-not-zarr", fields.at(url_position), format!("store `{id}` points at a NetCDF/HDF5 file, not a Zarr store"))
+            .help = Some("Almanac catalogs Zarr stores; convert the file to Zarr or list it as a link".into());
+    }
+    let mut extra = BTreeMap::new();
+    for (key, node) in item.entries() {
+        if !matches!(key.name.as_str(), "id" | "name" | "url" | "public" | "source" | "source_url" | "xarray_open_kwargs") {
+            if !node.is_null() {
+                extra.insert(key.name.clone(), node.to_value());
+            }
+        }
+    }
+    let xarray_open_kwargs = match fields.get("xarray_open_kwargs").map(Node::to_value) {
+        Some(almanac_model::Value::Map(map)) => map,
+        _ => BTreeMap::new(),
+    };
+    Some(Store {
+        id,
+        name: fields.string("name", diagnostics),
+        url,
+        scheme,
+        local_path,
+        public: fields.bool("public", diagnostics),
+        source: fields.string("source", diagnostics),
+        source_url: fields.string("source_url", diagnostics),
+        xarray_open_kwargs,
+        extra,
+    })
+}
+
+/// The scheme of a store URL and, for local stores, the path relative to the content folder.
+#[must_use]
+pub fn classify_url(url: &str, base_dir: &str) -> Option<(StoreScheme, Option<String>)> {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (scheme.to_lowercase(), rest),
+        None => return Some((StoreScheme::File, Some(join_relative(base_dir, url)))),
+    };
+    let scheme = match scheme.as_str() {
+        "s3" => StoreScheme::S3,
+        "gs" | "gcs" => StoreScheme::Gcs,
+        "az" | "abfs" | "abfss" | "azure" => StoreScheme::Azure,
+        "http" | "https" => StoreScheme::Http,
+        "file" => return Some((StoreScheme::File, Some(rest.to_owned()))),
+        _ => return None,
+    };
+    Some((scheme, None))
+}
+
+/// Joins a relative path onto a folder, resolving `.` and `..` lexically.
+#[must_use]
+pub fn join_relative(base_dir: &str, relative: &str) -> String {
+    if relative.starts_with('/') {
+        return relative.to_owned();
+    }
+    let mut parts: Vec<&str> = base_dir.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+/// The repository of a `…/blob/<branch>/…` URL on GitHub.
+#[must_use]
+pub fn repository_of(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("https://github.com/")?;
+    let mut parts = rest.split('/');
+    let owner = parts.next()?;
+    let repo = parts.next()?;
+    Some(format!("https://github.com/{owner}/{repo}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_urls_are_classified() {
+        assert_eq!(classify_url("gs://b/x.zarr", "datasets/a"), Some((StoreScheme::Gcs, None)));
+        assert_eq!(
+            classify_url("../../data/a/x.zarr", "datasets/a"),
+            Some((StoreScheme::File, Some("data/a/x.zarr".into())))
+        );
+        assert_eq!(classify_url("ftp://x", ""), None);
+        assert_eq!(
+            repository_of("https://github.com/leap-stc/OSTIA_REP/blob/main/feedstock/meta.yaml").as_deref(),
+            Some("https://github.com/leap-stc/OSTIA_REP")
+        );
+    }
+}

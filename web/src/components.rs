@@ -1,0 +1,3 @@
+//! UI components of the front end, one file per component.
+
+pub mod quick_find;
