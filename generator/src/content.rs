@@ -26,7 +26,7 @@ use crate::content::fields::{AgentSpec, Reader, RefSpec};
 use crate::content::license::Normalized;
 use crate::diagnostics::Diagnostics;
 
-pub use walk::{FileKind, load, load_dataset_folder, load_file, sniff};
+pub use walk::{FileKind, load, load_dataset_folder, load_file, load_kind_folder, sniff};
 
 /// An entity as loaded, with the references and people it names still unresolved.
 #[derive(Debug, Clone, PartialEq)]

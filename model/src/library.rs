@@ -172,6 +172,9 @@ pub struct Store {
     /// For local stores: the path relative to the content folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_path: Option<String>,
+    /// What the store holds, when stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Whether the store is publicly readable, when stated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,

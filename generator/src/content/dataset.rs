@@ -51,6 +51,7 @@ const STORE_FIELDS: &[&str] = &[
     "last_updated",
     "source",
     "source_url",
+    "description",
 ];
 
 /// One parsed file that describes (part of) a dataset.
@@ -396,7 +397,7 @@ fn read_store(reader: &Reader<'_>, item: &Node, base_dir: &str, diagnostics: &mu
     }
     let mut extra = BTreeMap::new();
     for (key, node) in item.entries() {
-        if !matches!(key.name.as_str(), "id" | "name" | "url" | "public" | "source" | "source_url" | "xarray_open_kwargs") {
+        if !matches!(key.name.as_str(), "id" | "name" | "url" | "public" | "source" | "source_url" | "xarray_open_kwargs" | "description") {
             if !node.is_null() {
                 extra.insert(key.name.clone(), node.to_value());
             }
@@ -409,6 +410,7 @@ fn read_store(reader: &Reader<'_>, item: &Node, base_dir: &str, diagnostics: &mu
     Some(Store {
         id,
         name: fields.string("name", diagnostics),
+        description: fields.string("description", diagnostics),
         url,
         scheme,
         local_path,

@@ -514,3 +514,13 @@ pub fn load_dataset_folder(id: &str, meta: Option<&Path>, catalog: Option<&Path>
     let paths = Paths { root: anchor, label: &label };
     load_dataset_files(id, meta, catalog, &paths, diagnostics)
 }
+
+/// Loads one kind's folder on its own (e.g. a Hugo Academic `publication/`
+/// folder read as papers), showing paths under `label`.
+pub fn load_kind_folder(kind: almanac_model::EntityKind, dir: &Path, label: &str, diagnostics: &mut Diagnostics) -> Loaded {
+    let parent = dir.parent().unwrap_or(Path::new(""));
+    let paths = Paths { root: parent, label };
+    let mut loaded = Loaded::default();
+    load_markdown_kind(kind.plural(), dir, &paths, &mut loaded, diagnostics);
+    loaded
+}

@@ -213,6 +213,7 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
                         "id": s.id,
                         "name": s.name.clone().unwrap_or_else(|| s.id.clone()),
                         "url": s.url,
+                        "description": s.description,
                         "scheme": scheme,
                         "public": s.public,
                         "source": s.source,
