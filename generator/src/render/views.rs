@@ -110,8 +110,8 @@ fn related(library: &Library, links: &Links, me: &EntityRef) -> Value {
         })
     };
     for edge in links.from(me) {
-        if edge.to.kind == EntityKind::Person {
-            continue; // people are listed with their role in `people`
+        if edge.to.kind == EntityKind::Person || edge.relation == crate::links::Relation::ProvidedBy {
+            continue; // people and providers have their own lists on the page
         }
         sections.entry((0, edge.relation.label())).or_default().push(item(&edge.to));
     }
@@ -213,7 +213,8 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
                         "id": s.id,
                         "name": s.name.clone().unwrap_or_else(|| s.id.clone()),
                         "url": s.url,
-                        "description": s.description,
+                        "description": s.description.as_deref().map(to_html),
+                        "location": s.local_path.clone().unwrap_or_else(|| s.url.clone()),
                         "scheme": scheme,
                         "public": s.public,
                         "source": s.source,

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: formatting, lints (host and wasm32), the front-end
+# build, and every Rust test. Installs what it needs first; safe to re-run.
+# Needs ../shared (the sample material) next to the repository.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+if [ ! -d ../shared/samples ]; then
+  echo "error: ../shared/samples is missing; tests read the shared sample material from there" >&2
+  exit 2
+fi
+
+step "set-up"
+bash scripts/setup.sh
+
+step "format"
+cargo fmt --all -- --check
+
+step "lint (host)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "lint (wasm32 front end)"
+cargo clippy -p almanac-web --target wasm32-unknown-unknown -- -D warnings
+
+step "front-end build"
+bash scripts/build-web.sh
+
+step "tests"
+cargo test --workspace --all-targets
