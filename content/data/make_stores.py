@@ -234,10 +234,9 @@ class Store:
 
 
 HADGEM2_NOTE = (
-    "The dataset id says HadCM3, but these are HadGEM2-AO runs: the iris gallery example "
-    "that uses this file says so, and the 1.25 x 1.875 degree (N96) grid and Unified Model "
-    "6.05 source attribute fit HadGEM2, not HadCM3 (2.5 x 3.75 degrees). The id is kept "
-    "because it is already linked."
+    "These are HadGEM2-AO runs: the iris gallery example that uses this file says so, and "
+    "the 1.25 x 1.875 degree (N96) grid and Unified Model 6.05 source attribute fit HadGEM2 "
+    "(HadCM3's grid is 2.5 x 3.75 degrees)."
 )
 
 IRIS_LICENCE = (
@@ -262,7 +261,7 @@ def _iris(name: str) -> Callable[[], list[Path]]:
 
 STORES: list[Store] = [
     Store(
-        dataset_id="hadcm3-a1b-north-america",
+        dataset_id="hadgem2-ao-a1b-north-america",
         store_id="a1b-north-america",
         zarr_format=2,
         consolidated=True,
@@ -279,7 +278,7 @@ STORES: list[Store] = [
         codec="blosc-zstd",
     ),
     Store(
-        dataset_id="hadcm3-e1-north-america",
+        dataset_id="hadgem2-ao-e1-north-america",
         store_id="e1-north-america",
         zarr_format=3,
         consolidated=False,
@@ -345,7 +344,7 @@ STORES: list[Store] = [
         codec="gzip",
     ),
     Store(
-        dataset_id="rotated-pole-air-temperature",
+        dataset_id="rotated-pole-sea-level-pressure",
         store_id="rotated-pole",
         zarr_format=2,
         consolidated=True,
@@ -560,7 +559,7 @@ def time_summary(ds: xr.Dataset, group: zarr.Group) -> str:
             cal = group[name].attrs.get("calendar", "standard (default)")
             fmt = lambda v: np.datetime_as_string(v, unit="D") if isinstance(v, np.datetime64) else v.strftime("%Y-%m-%d")
             rng = fmt(t[0]) if t.size == 1 else f"{fmt(t[0])}..{fmt(t[-1])}"
-            return f"time {rng} ({t.size} steps, calendar {cal})"
+            return f"time {rng} ({t.size} step{'' if t.size == 1 else 's'}, calendar {cal})"
     return "no time"
 
 
