@@ -419,7 +419,7 @@ impl Parser {
                     i += 1;
                 } else if i < ctx.end && self.at(i) != Some(ctx.close) {
                     let what = "is missing the comma after its key";
-                    self.flag(ctx, MissingComma, key_end, what);
+                    self.flag(ctx, MissingComma, i, what);
                 }
             }
         }
@@ -461,7 +461,7 @@ impl Parser {
             let after = self.filler(next, ctx);
             if after < ctx.end && self.looks_like_field(after) {
                 let what = format!("is missing the comma after field `{name}`");
-                self.flag(ctx, MissingComma, next, &what);
+                self.flag(ctx, MissingComma, after, &what);
             }
             if let Some(first) = fields.iter().find(|f| f.name == name) {
                 let line = self.position(first.start).line;
@@ -874,7 +874,7 @@ mod tests {
     #[test]
     fn sample_ross_is_missing_a_comma_after_year() {
         let (entry, problems) = one(&sample("publication/Ross-et-al-2022/cite.bib"));
-        assert_eq!(problems, [(MissingComma, 8)]);
+        assert_eq!(problems, [(MissingComma, 9)]);
         assert_eq!(value(&entry, "year"), "2023");
         assert!(value(&entry, "abstract").starts_with("Recently, a growing number"));
         assert_eq!(entry.fields.len(), 8);
@@ -884,19 +884,13 @@ mod tests {
     fn sample_yankovsky_is_missing_a_comma_after_year() {
         let source = sample("publication/Yankovsky-2022/cite.bib");
         let (_, problems) = parse(&source, 0);
-        assert_eq!(
-            problems[0].position,
-            Position {
-                line: 8,
-                column: 14
-            }
-        );
+        assert_eq!(problems[0].position, Position { line: 9, column: 3 });
         assert_eq!(
             problems[0].message,
             "entry `yankovsky2022influences` is missing the comma after field `year`"
         );
         let (entry, problems) = one(&source);
-        assert_eq!(problems, [(MissingComma, 8)]);
+        assert_eq!(problems, [(MissingComma, 9)]);
         assert_eq!(
             value(&entry, "keywords"),
             "Mesoscale eddies, Parameterization, Idealized modeling"
@@ -911,7 +905,7 @@ mod tests {
     fn sample_collection_glued_entries_and_missing_commas() {
         let source = sample("all-2021plus.bib");
         let (entries, problems) = parse(&source, 0);
-        assert_eq!(kinds(&problems), [(MissingComma, 88), (MissingComma, 98)]);
+        assert_eq!(kinds(&problems), [(MissingComma, 89), (MissingComma, 99)]);
         // Every `@type{` in the file is an entry, including five glued to a previous `}`.
         assert_eq!(entries.len(), source.matches("@").count());
         let glued: Vec<_> = entries.iter().filter(|e| e.position.column == 2).collect();
@@ -982,7 +976,7 @@ mod tests {
     fn missing_commas_keep_all_fields() {
         let src = "@misc{sane2023,\n  title = {A}\n  year = 2023\n  note = \"n\" }\n";
         let (entry, problems) = one(src);
-        assert_eq!(problems, [(MissingComma, 2), (MissingComma, 3)]);
+        assert_eq!(problems, [(MissingComma, 3), (MissingComma, 4)]);
         assert_eq!(
             (value(&entry, "title"), value(&entry, "year")),
             ("A", "2023")
@@ -995,7 +989,7 @@ mod tests {
         let (entry, problems) = one("@misc{k\n  title = {A}}");
         assert_eq!(
             (entry.key.as_str(), problems),
-            ("k", vec![(MissingComma, 1)])
+            ("k", vec![(MissingComma, 2)])
         );
     }
 
@@ -1166,7 +1160,7 @@ mod tests {
                 column: 2
             }
         );
-        assert_eq!(kinds(&problems), [(MissingComma, 13)]);
+        assert_eq!(kinds(&problems), [(MissingComma, 14)]);
         assert_eq!(entries[0].authors(), Vec::<String>::new());
     }
 
