@@ -13,7 +13,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(name = "almanac", version, about, long_about = None)]
 pub struct Cli {
     /// Project folder (where almanac.toml is).
-    #[arg(short = 'C', long = "root", global = true, default_value = ".", value_name = "DIR")]
+    #[arg(
+        short = 'C',
+        long = "root",
+        global = true,
+        default_value = ".",
+        value_name = "DIR"
+    )]
     pub root: PathBuf,
     /// How to print diagnostics.
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]

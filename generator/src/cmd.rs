@@ -18,7 +18,9 @@ use crate::cli::{Cli, Command, Format};
 /// Failures of the environment or configuration (exit code 2).
 pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
-        Command::Build { output, base_url } => build::run(cli, output.as_deref(), base_url.as_deref()),
+        Command::Build { output, base_url } => {
+            build::run(cli, output.as_deref(), base_url.as_deref())
+        }
         Command::Check { paths } => check::run(cli, paths),
         Command::Serve { port, output } => serve::run(cli, *port, output.as_deref()),
     }
@@ -33,5 +35,9 @@ fn report(cli: &Cli, diagnostics: &Diagnostics) -> ExitCode {
     if !cli.quiet && cli.format == Format::Human {
         eprintln!("{}", diagnostics.summary());
     }
-    if diagnostics.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if diagnostics.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -43,7 +43,9 @@ impl Default for Site {
     fn default() -> Self {
         Self {
             title: "Almanac".into(),
-            description: "A catalog of analysis-ready climate datasets and the research built on them.".into(),
+            description:
+                "A catalog of analysis-ready climate datasets and the research built on them."
+                    .into(),
             base_url: None,
             theme: "default".into(),
             hub_url: None,
@@ -96,10 +98,15 @@ impl Config {
     pub fn load(path: &Path) -> Result<Self> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Self::default());
+            }
             Err(error) => return Err(Error::io(path, error)),
         };
-        Self::parse(&text).map_err(|message| Error::Config { path: path.to_path_buf(), message })
+        Self::parse(&text).map_err(|message| Error::Config {
+            path: path.to_path_buf(),
+            message,
+        })
     }
 
     /// Parses the text of an `almanac.toml`.
@@ -131,8 +138,12 @@ impl Config {
         let Some(base) = &self.site.base_url else {
             return "/".into();
         };
-        let after_scheme = base.split_once("://").map_or(base.as_str(), |(_, rest)| rest);
-        after_scheme.find('/').map_or_else(|| "/".into(), |i| after_scheme[i..].to_owned())
+        let after_scheme = base
+            .split_once("://")
+            .map_or(base.as_str(), |(_, rest)| rest);
+        after_scheme
+            .find('/')
+            .map_or_else(|| "/".into(), |i| after_scheme[i..].to_owned())
     }
 }
 
@@ -154,7 +165,8 @@ mod tests {
 
     #[test]
     fn base_path_from_url() {
-        let config = Config::parse("[site]\nbase_url = \"https://example.org/catalog/\"\n").expect("parse");
+        let config =
+            Config::parse("[site]\nbase_url = \"https://example.org/catalog/\"\n").expect("parse");
         assert_eq!(config.base_path(), "/catalog/");
         assert!(Config::parse("[site]\nbase_url = \"https://example.org\"\n").is_err());
     }

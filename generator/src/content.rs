@@ -83,24 +83,42 @@ pub struct MarkdownFile<'a> {
 }
 
 /// Reads an optional licence field of Almanac's own formats.
-pub fn read_license_field(reader: &Reader<'_>, key: &str, diagnostics: &mut Diagnostics) -> Option<License> {
+pub fn read_license_field(
+    reader: &Reader<'_>,
+    key: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<License> {
     let text = reader.string(key, diagnostics)?;
-    let position = reader.get(key).map_or_else(Default::default, |n| n.position);
+    let position = reader
+        .get(key)
+        .map_or_else(Default::default, |n| n.position);
     let spdx = match license::normalize(&text) {
         Normalized::Exact(id) => id,
         Normalized::Mapped(id) => {
             diagnostics
-                .warning("license-not-spdx", reader.at(position), format!("licence `{text}` is not an SPDX identifier; read as `{id}`"))
+                .warning(
+                    "license-not-spdx",
+                    reader.at(position),
+                    format!("licence `{text}` is not an SPDX identifier; read as `{id}`"),
+                )
                 .help = Some(format!("write `{key}: {id}`"));
             id
         }
         Normalized::Unknown => {
             diagnostics
-                .warning("unknown-license", reader.at(position), format!("licence `{text}` is not an SPDX identifier"))
+                .warning(
+                    "unknown-license",
+                    reader.at(position),
+                    format!("licence `{text}` is not an SPDX identifier"),
+                )
                 .help = Some("use an id from https://spdx.org/licenses/".into());
             "other".into()
         }
     };
     let url = license::spdx_url(&spdx);
-    Some(License { spdx: Some(spdx), text, url })
+    Some(License {
+        spdx: Some(spdx),
+        text,
+        url,
+    })
 }

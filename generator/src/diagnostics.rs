@@ -165,17 +165,32 @@ impl Diagnostics {
     }
 
     /// Adds an error.
-    pub fn error(&mut self, code: &'static str, location: Location, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        location: Location,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.add(Severity::Error, code, location, message)
     }
 
     /// Adds a warning.
-    pub fn warning(&mut self, code: &'static str, location: Location, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn warning(
+        &mut self,
+        code: &'static str,
+        location: Location,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.add(Severity::Warning, code, location, message)
     }
 
     /// Adds a note.
-    pub fn note(&mut self, code: &'static str, location: Location, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn note(
+        &mut self,
+        code: &'static str,
+        location: Location,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.add(Severity::Note, code, location, message)
     }
 
@@ -186,7 +201,8 @@ impl Diagnostics {
         location: Location,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.items.push(Diagnostic::new(severity, code, location, message));
+        self.items
+            .push(Diagnostic::new(severity, code, location, message));
         let last = self.items.len() - 1;
         &mut self.items[last]
     }
@@ -262,7 +278,9 @@ impl Diagnostics {
 /// Displays `path` relative to `base` when it lies inside it, with `/` separators.
 #[must_use]
 pub fn display_path(path: &Path, base: &Path) -> String {
-    let relative: PathBuf = path.strip_prefix(base).map_or_else(|_| path.to_path_buf(), Path::to_path_buf);
+    let relative: PathBuf = path
+        .strip_prefix(base)
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf);
     relative.to_string_lossy().replace('\\', "/")
 }
 

@@ -42,7 +42,11 @@ impl BuildOptions {
     ///
     /// [`Error::Config`] when the configuration is invalid.
     pub fn for_project(root: &Path) -> Result<Self> {
-        Ok(Self { root: root.to_path_buf(), config: Config::load(&root.join("almanac.toml"))?, output: None })
+        Ok(Self {
+            root: root.to_path_buf(),
+            config: Config::load(&root.join("almanac.toml"))?,
+            output: None,
+        })
     }
 
     /// The content folder.
@@ -54,14 +58,20 @@ impl BuildOptions {
     /// The output folder.
     #[must_use]
     pub fn output_dir(&self) -> PathBuf {
-        self.output.clone().unwrap_or_else(|| self.root.join(&self.config.build.output_dir))
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join(&self.config.build.output_dir))
     }
 
     /// The theme folder: a folder of `root/themes/`, or a path.
     #[must_use]
     pub fn theme_dir(&self) -> PathBuf {
         let named = self.root.join("themes").join(&self.config.site.theme);
-        if named.is_dir() { named } else { self.root.join(&self.config.site.theme) }
+        if named.is_dir() {
+            named
+        } else {
+            self.root.join(&self.config.site.theme)
+        }
     }
 }
 
@@ -109,7 +119,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         Ok(()) => {
             let (files, bytes) = (output.len(), output.bytes());
             output.commit()?;
-            Ok(BuildReport { library, diagnostics, files, bytes, output: output_dir })
+            Ok(BuildReport {
+                library,
+                diagnostics,
+                files,
+                bytes,
+                output: output_dir,
+            })
         }
         Err(error) => {
             output.abandon();
@@ -118,11 +134,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     }
 }
 
-fn write_site(options: &BuildOptions, library: &Library, theme: &render::Theme, output: &mut output::Output) -> Result<()> {
+fn write_site(
+    options: &BuildOptions,
+    library: &Library,
+    theme: &render::Theme,
+    output: &mut output::Output,
+) -> Result<()> {
     let web_dist = options.root.join("web").join("dist");
-    let app = web_dist.join("almanac_web.js").is_file() && web_dist.join("almanac_web_bg.wasm").is_file();
+    let app =
+        web_dist.join("almanac_web.js").is_file() && web_dist.join("almanac_web_bg.wasm").is_file();
     let links = links::Links::new(library);
-    let site = render::SiteInfo { config: &options.config, app };
+    let site = render::SiteInfo {
+        config: &options.config,
+        app,
+    };
     render::pages(library, &links, theme, &site, output)?;
     theme.copy_static(output)?;
     if app {
@@ -142,21 +167,63 @@ fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
 /// One summary per entity, for list pages and the front end's index.
 #[must_use]
 pub fn summaries(library: &Library) -> Vec<EntitySummary> {
-    let summary = |kind: EntityKind, id: &str, title: &str, markdown: &str, tags: &[String]| EntitySummary {
-        kind,
-        id: id.to_owned(),
-        title: title.to_owned(),
-        url: EntityRef::new(kind, id).url(),
-        summary: render::markdown::to_plain(markdown, 240),
-        tags: tags.to_vec(),
-    };
+    let summary =
+        |kind: EntityKind, id: &str, title: &str, markdown: &str, tags: &[String]| EntitySummary {
+            kind,
+            id: id.to_owned(),
+            title: title.to_owned(),
+            url: EntityRef::new(kind, id).url(),
+            summary: render::markdown::to_plain(markdown, 240),
+            tags: tags.to_vec(),
+        };
     let mut out = Vec::new();
-    out.extend(library.datasets.iter().map(|d| summary(EntityKind::Dataset, &d.id, &d.title, &d.description, &d.tags)));
-    out.extend(library.papers.iter().map(|p| summary(EntityKind::Paper, &p.id, &p.title, &p.summary, &p.tags)));
-    out.extend(library.models.iter().map(|m| summary(EntityKind::Model, &m.id, &m.title, &m.description, &m.tags)));
-    out.extend(library.courses.iter().map(|c| summary(EntityKind::Course, &c.id, &c.title, &c.description, &c.tags)));
-    out.extend(library.code.iter().map(|c| summary(EntityKind::Code, &c.id, &c.title, &c.description, &c.tags)));
-    out.extend(library.people.iter().map(|p| summary(EntityKind::Person, &p.id, &p.name, &p.bio, &[])));
-    out.extend(library.organizations.iter().map(|o| summary(EntityKind::Organization, &o.id, &o.name, &o.description, &[])));
+    out.extend(library.datasets.iter().map(|d| {
+        summary(
+            EntityKind::Dataset,
+            &d.id,
+            &d.title,
+            &d.description,
+            &d.tags,
+        )
+    }));
+    out.extend(
+        library
+            .papers
+            .iter()
+            .map(|p| summary(EntityKind::Paper, &p.id, &p.title, &p.summary, &p.tags)),
+    );
+    out.extend(
+        library
+            .models
+            .iter()
+            .map(|m| summary(EntityKind::Model, &m.id, &m.title, &m.description, &m.tags)),
+    );
+    out.extend(
+        library
+            .courses
+            .iter()
+            .map(|c| summary(EntityKind::Course, &c.id, &c.title, &c.description, &c.tags)),
+    );
+    out.extend(
+        library
+            .code
+            .iter()
+            .map(|c| summary(EntityKind::Code, &c.id, &c.title, &c.description, &c.tags)),
+    );
+    out.extend(
+        library
+            .people
+            .iter()
+            .map(|p| summary(EntityKind::Person, &p.id, &p.name, &p.bio, &[])),
+    );
+    out.extend(library.organizations.iter().map(|o| {
+        summary(
+            EntityKind::Organization,
+            &o.id,
+            &o.name,
+            &o.description,
+            &[],
+        )
+    }));
     out
 }

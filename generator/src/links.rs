@@ -121,11 +121,19 @@ impl Links {
         for d in &library.datasets {
             let me = EntityRef::new(EntityKind::Dataset, &d.id);
             if let Some(code) = &d.feedstock.code {
-                links.add(Edge { from: me.clone(), relation: Relation::ProducedBy, to: EntityRef::new(EntityKind::Code, code) });
+                links.add(Edge {
+                    from: me.clone(),
+                    relation: Relation::ProducedBy,
+                    to: EntityRef::new(EntityKind::Code, code),
+                });
             }
             for provider in &d.providers {
                 if let Some(org) = &provider.organization {
-                    links.add(Edge { from: me.clone(), relation: Relation::ProvidedBy, to: EntityRef::new(EntityKind::Organization, org) });
+                    links.add(Edge {
+                        from: me.clone(),
+                        relation: Relation::ProvidedBy,
+                        to: EntityRef::new(EntityKind::Organization, org),
+                    });
                 }
             }
             links.agents(&me, Relation::MaintainedBy, &d.maintainers);
@@ -164,7 +172,11 @@ impl Links {
             let me = EntityRef::new(EntityKind::Person, &p.id);
             links.refs(&me, Relation::AffiliatedWith, &p.affiliations);
         }
-        for edges in links.outgoing.values_mut().chain(links.incoming.values_mut()) {
+        for edges in links
+            .outgoing
+            .values_mut()
+            .chain(links.incoming.values_mut())
+        {
             edges.sort();
             edges.dedup();
         }
@@ -172,19 +184,33 @@ impl Links {
     }
 
     fn add(&mut self, edge: Edge) {
-        self.incoming.entry(edge.to.clone()).or_default().push(edge.clone());
-        self.outgoing.entry(edge.from.clone()).or_default().push(edge);
+        self.incoming
+            .entry(edge.to.clone())
+            .or_default()
+            .push(edge.clone());
+        self.outgoing
+            .entry(edge.from.clone())
+            .or_default()
+            .push(edge);
     }
 
     fn refs(&mut self, from: &EntityRef, relation: Relation, targets: &[Reference]) {
         for target in targets.iter().filter_map(Reference::entity) {
-            self.add(Edge { from: from.clone(), relation, to: target.clone() });
+            self.add(Edge {
+                from: from.clone(),
+                relation,
+                to: target.clone(),
+            });
         }
     }
 
     fn agents(&mut self, from: &EntityRef, relation: Relation, agents: &[Agent]) {
         for person in agents.iter().filter_map(|a| a.person.as_ref()) {
-            self.add(Edge { from: from.clone(), relation, to: EntityRef::new(EntityKind::Person, person) });
+            self.add(Edge {
+                from: from.clone(),
+                relation,
+                to: EntityRef::new(EntityKind::Person, person),
+            });
         }
     }
 

@@ -29,14 +29,22 @@ impl Output {
     ///
     /// [`Error::Io`] when the staging folder cannot be created.
     pub fn start(target: &Path) -> Result<Self> {
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        let name = target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let name = target
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
         let stale_prefixes = [format!(".{name}.staging-"), format!(".{name}.old-")];
         if let Ok(entries) = fs::read_dir(parent) {
             for entry in entries.flatten() {
                 let entry_name = entry.file_name().to_string_lossy().into_owned();
-                if stale_prefixes.iter().any(|p| entry_name.starts_with(p.as_str())) {
+                if stale_prefixes
+                    .iter()
+                    .any(|p| entry_name.starts_with(p.as_str()))
+                {
                     let _ = fs::remove_dir_all(entry.path());
                 }
             }
@@ -47,7 +55,9 @@ impl Output {
             target: target.to_path_buf(),
             staging,
             written: BTreeMap::new(),
-            abort_after: std::env::var(FAIL_AFTER_ENV).ok().and_then(|v| v.parse().ok()),
+            abort_after: std::env::var(FAIL_AFTER_ENV)
+                .ok()
+                .and_then(|v| v.parse().ok()),
         })
     }
 
@@ -111,8 +121,15 @@ impl Output {
     ///
     /// [`Error::Io`] when a rename fails; the previous site is then still in place.
     pub fn commit(self) -> Result<()> {
-        let parent = self.staging.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let name = self.target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let parent = self
+            .staging
+            .parent()
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let name = self
+            .target
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
         let had_previous = self.target.exists();
         if had_previous {
@@ -147,19 +164,29 @@ mod tests {
         let mut first = Output::start(&target).expect("start");
         first.write("a/index.html", "one").expect("write");
         first.commit().expect("commit");
-        assert_eq!(fs::read_to_string(target.join("a/index.html")).expect("read"), "one");
+        assert_eq!(
+            fs::read_to_string(target.join("a/index.html")).expect("read"),
+            "one"
+        );
 
         let mut second = Output::start(&target).expect("start");
         second.write("b.txt", "two").expect("write");
         second.abandon();
-        assert_eq!(fs::read_to_string(target.join("a/index.html")).expect("read"), "one");
+        assert_eq!(
+            fs::read_to_string(target.join("a/index.html")).expect("read"),
+            "one"
+        );
         assert!(!target.join("b.txt").exists());
 
         let mut third = Output::start(&target).expect("start");
         third.write("b.txt", "three").expect("write");
         third.commit().expect("commit");
         assert!(!target.join("a/index.html").exists());
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).expect("ls").flatten().map(|e| e.file_name()).collect();
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .expect("ls")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
     }
 }

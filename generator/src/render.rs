@@ -50,25 +50,39 @@ impl Theme {
     ///
     /// [`Error::Theme`] when a template is missing or does not parse.
     pub fn load(dir: &Path, overrides: Option<&Path>) -> Result<Self> {
-        let theme_error = |message: String| Error::Theme { theme: dir.to_path_buf(), message };
+        let theme_error = |message: String| Error::Theme {
+            theme: dir.to_path_buf(),
+            message,
+        };
         let mut sources: Vec<(String, String)> = Vec::new();
         for name in TEMPLATES {
             let site_file = overrides.map(|o| o.join(name)).filter(|p| p.is_file());
             let path = site_file.unwrap_or_else(|| dir.join("templates").join(name));
-            let text = fs::read_to_string(&path).map_err(|e| theme_error(format!("{}: {e}", path.display())))?;
+            let text = fs::read_to_string(&path)
+                .map_err(|e| theme_error(format!("{}: {e}", path.display())))?;
             sources.push(((*name).to_owned(), text));
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
-        tera.add_raw_templates(sources).map_err(|e| theme_error(error_chain(&e)))?;
-        Ok(Self { dir: dir.to_path_buf(), tera })
+        tera.add_raw_templates(sources)
+            .map_err(|e| theme_error(error_chain(&e)))?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            tera,
+        })
     }
 
     fn render(&self, template: &str, context: &Value) -> Result<String> {
-        let context = Context::from_serialize(context).map_err(|e| Error::Theme { theme: self.dir.clone(), message: error_chain(&e) })?;
+        let context = Context::from_serialize(context).map_err(|e| Error::Theme {
+            theme: self.dir.clone(),
+            message: error_chain(&e),
+        })?;
         self.tera
             .render(template, &context)
-            .map_err(|e| Error::Theme { theme: self.dir.clone(), message: format!("{template}: {}", error_chain(&e)) })
+            .map_err(|e| Error::Theme {
+                theme: self.dir.clone(),
+                message: format!("{template}: {}", error_chain(&e)),
+            })
     }
 
     /// Copies the theme's `static/` folder into the output's `static/`.
@@ -93,7 +107,10 @@ pub fn copy_tree(dir: &Path, prefix: &str, output: &mut Output) -> Result<()> {
     let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
     paths.sort();
     for path in paths {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let target = format!("{prefix}/{name}");
         if path.is_dir() {
             copy_tree(&path, &target, output)?;
@@ -129,8 +146,22 @@ pub struct SiteInfo<'a> {
 /// # Errors
 ///
 /// [`Error::Theme`] when a template fails, [`Error::Io`] when writing fails.
-pub fn pages(library: &Library, links: &Links, theme: &Theme, site: &SiteInfo<'_>, output: &mut Output) -> Result<()> {
-    let home = page_context(site, "", None, "", &site.config.site.title, &site.config.site.description, library);
+pub fn pages(
+    library: &Library,
+    links: &Links,
+    theme: &Theme,
+    site: &SiteInfo<'_>,
+    output: &mut Output,
+) -> Result<()> {
+    let home = page_context(
+        site,
+        "",
+        None,
+        "",
+        &site.config.site.title,
+        &site.config.site.description,
+        library,
+    );
     let mut home = home;
     home["home"] = views::home(library);
     output.write("index.html", theme.render("home.html", &home)?)?;
@@ -141,20 +172,50 @@ pub fn pages(library: &Library, links: &Links, theme: &Theme, site: &SiteInfo<'_
         }
         let path = format!("{}/", kind.plural());
         let description = format!("{} in {}", kind.plural_label(), site.config.site.title);
-        let mut context = page_context(site, "../", Some(kind), &path, kind.plural_label(), &description, library);
+        let mut context = page_context(
+            site,
+            "../",
+            Some(kind),
+            &path,
+            kind.plural_label(),
+            &description,
+            library,
+        );
         context["list"] = views::list(library, kind);
-        output.write(&format!("{path}index.html"), theme.render("list.html", &context)?)?;
+        output.write(
+            &format!("{path}index.html"),
+            theme.render("list.html", &context)?,
+        )?;
     }
 
     for view in views::all_entities(library, links) {
         let kind = view.kind;
         let path = format!("{}/{}/", kind.plural(), view.id);
-        let mut context = page_context(site, "../../", Some(kind), &path, &view.title, &view.summary, library);
+        let mut context = page_context(
+            site,
+            "../../",
+            Some(kind),
+            &path,
+            &view.title,
+            &view.summary,
+            library,
+        );
         context["entity"] = view.data;
-        output.write(&format!("{path}index.html"), theme.render(&format!("{}.html", kind.name()), &context)?)?;
+        output.write(
+            &format!("{path}index.html"),
+            theme.render(&format!("{}.html", kind.name()), &context)?,
+        )?;
     }
 
-    let not_found = page_context(site, "/", None, "404.html", "Page not found", "There is no page at this address.", library);
+    let not_found = page_context(
+        site,
+        "/",
+        None,
+        "404.html",
+        "Page not found",
+        "There is no page at this address.",
+        library,
+    );
     output.write("404.html", theme.render("404.html", &not_found)?)?;
     Ok(())
 }
@@ -170,7 +231,11 @@ fn page_context(
 ) -> Value {
     let config = site.config;
     // The 404 page is served at any depth, so it links from the site's base path.
-    let root = if root == "/" { config.base_path() } else { root.to_owned() };
+    let root = if root == "/" {
+        config.base_path()
+    } else {
+        root.to_owned()
+    };
     let nav: Vec<Value> = EntityKind::ALL
         .into_iter()
         .filter(|k| library.count(*k) > 0 && !matches!(k, EntityKind::Organization))

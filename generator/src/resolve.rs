@@ -15,40 +15,128 @@ use crate::diagnostics::Diagnostics;
 
 /// Resolves every reference in `loaded`.
 pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
-    let Loaded { datasets, papers, models, courses, code, people, organizations } = loaded;
-    let datasets = dedup(datasets, EntityKind::Dataset, |d| &d.id, |d| &d.source_file, diagnostics);
-    let papers = dedup(papers, EntityKind::Paper, |d| &d.id, |d| &d.source_file, diagnostics);
-    let models = dedup(models, EntityKind::Model, |d| &d.id, |d| &d.source_file, diagnostics);
-    let courses = dedup(courses, EntityKind::Course, |d| &d.id, |d| &d.source_file, diagnostics);
-    let code = dedup(code, EntityKind::Code, |d| &d.id, |d| &d.source_file, diagnostics);
-    let people = dedup(people, EntityKind::Person, |d| &d.id, |d| &d.source_file, diagnostics);
-    let organizations = dedup(organizations, EntityKind::Organization, |d| &d.id, |d| &d.source_file, diagnostics);
+    let Loaded {
+        datasets,
+        papers,
+        models,
+        courses,
+        code,
+        people,
+        organizations,
+    } = loaded;
+    let datasets = dedup(
+        datasets,
+        EntityKind::Dataset,
+        |d| &d.id,
+        |d| &d.source_file,
+        diagnostics,
+    );
+    let papers = dedup(
+        papers,
+        EntityKind::Paper,
+        |d| &d.id,
+        |d| &d.source_file,
+        diagnostics,
+    );
+    let models = dedup(
+        models,
+        EntityKind::Model,
+        |d| &d.id,
+        |d| &d.source_file,
+        diagnostics,
+    );
+    let courses = dedup(
+        courses,
+        EntityKind::Course,
+        |d| &d.id,
+        |d| &d.source_file,
+        diagnostics,
+    );
+    let code = dedup(
+        code,
+        EntityKind::Code,
+        |d| &d.id,
+        |d| &d.source_file,
+        diagnostics,
+    );
+    let people = dedup(
+        people,
+        EntityKind::Person,
+        |d| &d.id,
+        |d| &d.source_file,
+        diagnostics,
+    );
+    let organizations = dedup(
+        organizations,
+        EntityKind::Organization,
+        |d| &d.id,
+        |d| &d.source_file,
+        diagnostics,
+    );
 
     let mut index = Index::default();
     for d in &datasets {
-        index.add(EntityKind::Dataset, &d.entity.id, d.entity.doi.as_deref(), &[d.entity.feedstock.repository.as_deref()]);
+        index.add(
+            EntityKind::Dataset,
+            &d.entity.id,
+            d.entity.doi.as_deref(),
+            &[d.entity.feedstock.repository.as_deref()],
+        );
     }
     for p in &papers {
-        index.add(EntityKind::Paper, &p.entity.id, p.entity.doi.as_deref(), &[p.entity.url.as_deref()]);
+        index.add(
+            EntityKind::Paper,
+            &p.entity.id,
+            p.entity.doi.as_deref(),
+            &[p.entity.url.as_deref()],
+        );
     }
     for m in &models {
-        index.add(EntityKind::Model, &m.entity.id, None, &[m.entity.weights.as_deref()]);
+        index.add(
+            EntityKind::Model,
+            &m.entity.id,
+            None,
+            &[m.entity.weights.as_deref()],
+        );
     }
     for c in &courses {
-        index.add(EntityKind::Course, &c.entity.id, None, &[c.entity.url.as_deref()]);
+        index.add(
+            EntityKind::Course,
+            &c.entity.id,
+            None,
+            &[c.entity.url.as_deref()],
+        );
     }
     for c in &code {
-        index.add(EntityKind::Code, &c.entity.id, c.entity.doi.as_deref(), &[c.entity.repository.as_deref()]);
+        index.add(
+            EntityKind::Code,
+            &c.entity.id,
+            c.entity.doi.as_deref(),
+            &[c.entity.repository.as_deref()],
+        );
     }
     for o in &organizations {
-        index.add(EntityKind::Organization, &o.entity.id, None, &[o.entity.url.as_deref()]);
+        index.add(
+            EntityKind::Organization,
+            &o.entity.id,
+            None,
+            &[o.entity.url.as_deref()],
+        );
     }
 
     let mut people_index = People::new(people, diagnostics);
     for p in &people_index.people {
-        index.add(EntityKind::Person, &p.entity.id, None, &[p.entity.url.as_deref()]);
+        index.add(
+            EntityKind::Person,
+            &p.entity.id,
+            None,
+            &[p.entity.url.as_deref()],
+        );
         if let Some(orcid) = &p.entity.orcid {
-            index.by_key.insert(format!("orcid:{orcid}"), EntityRef::new(EntityKind::Person, &p.entity.id));
+            index.by_key.insert(
+                format!("orcid:{orcid}"),
+                EntityRef::new(EntityKind::Person, &p.entity.id),
+            );
         }
     }
 
@@ -60,7 +148,10 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
         for provider in &mut dataset.providers {
             provider.organization = organizations
                 .iter()
-                .find(|o| o.entity.name.eq_ignore_ascii_case(&provider.name) || o.entity.id == identifier::slug(&provider.name))
+                .find(|o| {
+                    o.entity.name.eq_ignore_ascii_case(&provider.name)
+                        || o.entity.id == identifier::slug(&provider.name)
+                })
                 .map(|o| o.entity.id.clone());
         }
         dataset.feedstock.code = dataset
@@ -75,7 +166,8 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
     for draft in papers {
         let mut paper = draft.entity;
         paper.authors = people_index.agents(&draft.agents, &paper.source_file, diagnostics);
-        paper.datasets = index.resolve_all(&draft.refs, "datasets", EntityKind::Dataset, diagnostics);
+        paper.datasets =
+            index.resolve_all(&draft.refs, "datasets", EntityKind::Dataset, diagnostics);
         paper.models = index.resolve_all(&draft.refs, "models", EntityKind::Model, diagnostics);
         paper.code = index.resolve_all(&draft.refs, "code", EntityKind::Code, diagnostics);
         paper.cites = index.resolve_all(&draft.refs, "cites", EntityKind::Paper, diagnostics);
@@ -84,8 +176,14 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
     for draft in models {
         let mut model = draft.entity;
         model.authors = people_index.agents(&draft.agents, &model.source_file, diagnostics);
-        model.trained_on = index.resolve_all(&draft.refs, "trained_on", EntityKind::Dataset, diagnostics);
-        model.evaluated_on = index.resolve_all(&draft.refs, "evaluated_on", EntityKind::Dataset, diagnostics);
+        model.trained_on =
+            index.resolve_all(&draft.refs, "trained_on", EntityKind::Dataset, diagnostics);
+        model.evaluated_on = index.resolve_all(
+            &draft.refs,
+            "evaluated_on",
+            EntityKind::Dataset,
+            diagnostics,
+        );
         model.papers = index.resolve_all(&draft.refs, "papers", EntityKind::Paper, diagnostics);
         model.code = index.resolve_all(&draft.refs, "code", EntityKind::Code, diagnostics);
         library.models.push(model);
@@ -93,7 +191,8 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
     for draft in courses {
         let mut course = draft.entity;
         course.instructors = people_index.agents(&draft.agents, &course.source_file, diagnostics);
-        course.datasets = index.resolve_all(&draft.refs, "datasets", EntityKind::Dataset, diagnostics);
+        course.datasets =
+            index.resolve_all(&draft.refs, "datasets", EntityKind::Dataset, diagnostics);
         course.models = index.resolve_all(&draft.refs, "models", EntityKind::Model, diagnostics);
         course.papers = index.resolve_all(&draft.refs, "papers", EntityKind::Paper, diagnostics);
         course.code = index.resolve_all(&draft.refs, "code", EntityKind::Code, diagnostics);
@@ -102,15 +201,21 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
     for draft in code {
         let mut repo = draft.entity;
         repo.authors = people_index.agents(&draft.agents, &repo.source_file, diagnostics);
-        repo.datasets = index.resolve_all(&draft.refs, "datasets", EntityKind::Dataset, diagnostics);
+        repo.datasets =
+            index.resolve_all(&draft.refs, "datasets", EntityKind::Dataset, diagnostics);
         repo.papers = index.resolve_all(&draft.refs, "papers", EntityKind::Paper, diagnostics);
         library.code.push(repo);
     }
-    let person_refs: Vec<(String, Vec<RefSpec>)> = people_index.people.iter().map(|p| (p.entity.id.clone(), p.refs.clone())).collect();
+    let person_refs: Vec<(String, Vec<RefSpec>)> = people_index
+        .people
+        .iter()
+        .map(|p| (p.entity.id.clone(), p.refs.clone()))
+        .collect();
     library.people = people_index.people.into_iter().map(|p| p.entity).collect();
     for (person, (id, refs)) in library.people.iter_mut().zip(person_refs) {
         debug_assert_eq!(person.id, id);
-        person.affiliations = index.resolve_all(&refs, "affiliations", EntityKind::Organization, diagnostics);
+        person.affiliations =
+            index.resolve_all(&refs, "affiliations", EntityKind::Organization, diagnostics);
     }
     library.organizations = organizations.into_iter().map(|o| o.entity).collect();
 
@@ -138,7 +243,11 @@ fn dedup<T>(
         let key = id(&draft.entity).clone();
         if let Some(first) = seen.get(&key) {
             diagnostics
-                .error("duplicate-id", crate::diagnostics::Location::file(file(&draft.entity).clone()), format!("{} id `{key}` is already used by {first}", kind.name()))
+                .error(
+                    "duplicate-id",
+                    crate::diagnostics::Location::file(file(&draft.entity).clone()),
+                    format!("{} id `{key}` is already used by {first}", kind.name()),
+                )
                 .help = Some("rename one of the two files".into());
             continue;
         }
@@ -160,10 +269,14 @@ impl Index {
         self.ids.insert((kind, id.to_owned()), ());
         let target = EntityRef::new(kind, id);
         if let Some(doi) = doi {
-            self.by_key.entry(format!("doi:{}", doi.to_lowercase())).or_insert_with(|| target.clone());
+            self.by_key
+                .entry(format!("doi:{}", doi.to_lowercase()))
+                .or_insert_with(|| target.clone());
         }
         for url in urls.iter().flatten() {
-            self.by_key.entry(format!("url:{}", normalize_url(url))).or_insert_with(|| target.clone());
+            self.by_key
+                .entry(format!("url:{}", normalize_url(url)))
+                .or_insert_with(|| target.clone());
         }
     }
 
@@ -171,7 +284,13 @@ impl Index {
         self.by_key.get(&format!("url:{}", normalize_url(url)))
     }
 
-    fn resolve_all(&self, refs: &[RefSpec], field: &str, expected: EntityKind, diagnostics: &mut Diagnostics) -> Vec<Reference> {
+    fn resolve_all(
+        &self,
+        refs: &[RefSpec],
+        field: &str,
+        expected: EntityKind,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<Reference> {
         let mut out: Vec<Reference> = Vec::new();
         for spec in refs.iter().filter(|r| r.field == field) {
             if let Some(reference) = self.resolve(spec, expected, diagnostics) {
@@ -183,25 +302,39 @@ impl Index {
         out
     }
 
-    fn resolve(&self, spec: &RefSpec, expected: EntityKind, diagnostics: &mut Diagnostics) -> Option<Reference> {
+    fn resolve(
+        &self,
+        spec: &RefSpec,
+        expected: EntityKind,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Reference> {
         let text = spec.text.trim();
         let entity = |target: EntityRef| Some(Reference::Entity { target });
         if let Some(doi) = identifier::doi(text) {
             return match self.by_key.get(&format!("doi:{}", doi.to_lowercase())) {
                 Some(target) => entity(target.clone()),
-                None => Some(Reference::External { url: format!("https://doi.org/{doi}"), label: Some(format!("doi:{doi}")) }),
+                None => Some(Reference::External {
+                    url: format!("https://doi.org/{doi}"),
+                    label: Some(format!("doi:{doi}")),
+                }),
             };
         }
         if let identifier::Orcid::Valid(orcid) = identifier::orcid(text) {
             if let Some(target) = self.by_key.get(&format!("orcid:{orcid}")) {
                 return entity(target.clone());
             }
-            return Some(Reference::External { url: format!("https://orcid.org/{orcid}"), label: None });
+            return Some(Reference::External {
+                url: format!("https://orcid.org/{orcid}"),
+                label: None,
+            });
         }
         if text.starts_with("http://") || text.starts_with("https://") {
             return match self.by_url(text) {
                 Some(target) => entity(target.clone()),
-                None => Some(Reference::External { url: text.to_owned(), label: None }),
+                None => Some(Reference::External {
+                    url: text.to_owned(),
+                    label: None,
+                }),
             };
         }
         let (kind, id) = match text.split_once('/') {
@@ -225,11 +358,18 @@ impl Index {
         let diagnostic = diagnostics.error(
             "unknown-reference",
             spec.location.clone(),
-            format!("`{}` lists {} `{id}`, which the library does not have", spec.field, article(kind)),
+            format!(
+                "`{}` lists {} `{id}`, which the library does not have",
+                spec.field,
+                article(kind)
+            ),
         );
         diagnostic.help = Some(match suggestion {
             Some(candidate) => format!("did you mean `{candidate}`?"),
-            None => format!("add content/{}/{id}, or refer to it by DOI or URL", kind.plural()),
+            None => format!(
+                "add content/{}/{id}, or refer to it by DOI or URL",
+                kind.plural()
+            ),
         });
         None
     }
@@ -237,7 +377,11 @@ impl Index {
 
 fn article(kind: EntityKind) -> String {
     let name = kind.name();
-    if name.starts_with(['a', 'e', 'i', 'o', 'u']) { format!("an {name}") } else { format!("a {name}") }
+    if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {name}")
+    } else {
+        format!("a {name}")
+    }
 }
 
 fn normalize_url(url: &str) -> String {
@@ -266,16 +410,32 @@ impl People {
 
     /// Resolves a list of named people, creating implicit people for those
     /// identified by ORCID or GitHub.
-    fn agents(&mut self, specs: &[AgentSpec], source_file: &str, diagnostics: &mut Diagnostics) -> Vec<Agent> {
-        specs.iter().map(|spec| self.agent(spec, source_file, diagnostics)).collect()
+    fn agents(
+        &mut self,
+        specs: &[AgentSpec],
+        source_file: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<Agent> {
+        specs
+            .iter()
+            .map(|spec| self.agent(spec, source_file, diagnostics))
+            .collect()
     }
 
-    fn agent(&mut self, spec: &AgentSpec, source_file: &str, diagnostics: &mut Diagnostics) -> Agent {
+    fn agent(
+        &mut self,
+        spec: &AgentSpec,
+        source_file: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Agent {
         let mut spec = spec.clone();
         // A bare string may be a person id or an ORCID rather than a name.
         if spec.person.is_none() && spec.orcid.is_none() {
             if let Some(name) = spec.name.clone() {
-                if matches!(identifier::orcid(&name), identifier::Orcid::Valid(_) | identifier::Orcid::BadChecksum(_)) {
+                if matches!(
+                    identifier::orcid(&name),
+                    identifier::Orcid::Valid(_) | identifier::Orcid::BadChecksum(_)
+                ) {
                     spec.orcid = Some(name);
                     spec.name = None;
                 } else if identifier::is_id(&name) && self.find(|p| p.id == name).is_some() {
@@ -284,42 +444,84 @@ impl People {
                 }
             }
         }
-        let orcid = spec.orcid.as_deref().and_then(|text| check_orcid(text, &spec.location, diagnostics));
+        let orcid = spec
+            .orcid
+            .as_deref()
+            .and_then(|text| check_orcid(text, &spec.location, diagnostics));
         let github = spec.github.as_deref().and_then(identifier::github);
 
         if let Some(id) = &spec.person {
             return match self.find(|p| &p.id == id) {
-                Some(person) => Agent { name: spec.name.clone().unwrap_or_else(|| person.name.clone()), person: Some(person.id.clone()) },
+                Some(person) => Agent {
+                    name: spec.name.clone().unwrap_or_else(|| person.name.clone()),
+                    person: Some(person.id.clone()),
+                },
                 None => {
                     diagnostics
-                        .error("unknown-reference", spec.location.clone(), format!("`{}` names person `{id}`, who has no file in people/", spec.field))
+                        .error(
+                            "unknown-reference",
+                            spec.location.clone(),
+                            format!(
+                                "`{}` names person `{id}`, who has no file in people/",
+                                spec.field
+                            ),
+                        )
                         .help = Some(format!("add content/people/{id}.md"));
-                    Agent { name: spec.name.clone().unwrap_or_else(|| id.clone()), person: None }
+                    Agent {
+                        name: spec.name.clone().unwrap_or_else(|| id.clone()),
+                        person: None,
+                    }
                 }
             };
         }
         let found = orcid
             .as_deref()
             .and_then(|o| self.find(|p| p.orcid.as_deref() == Some(o)))
-            .or_else(|| github.as_deref().and_then(|g| self.find(|p| p.github.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(g)))))
-            .or_else(|| spec.name.as_deref().and_then(|n| self.find(|p| p.name.eq_ignore_ascii_case(n))));
+            .or_else(|| {
+                github.as_deref().and_then(|g| {
+                    self.find(|p| {
+                        p.github
+                            .as_deref()
+                            .is_some_and(|h| h.eq_ignore_ascii_case(g))
+                    })
+                })
+            })
+            .or_else(|| {
+                spec.name
+                    .as_deref()
+                    .and_then(|n| self.find(|p| p.name.eq_ignore_ascii_case(n)))
+            });
         if let Some(person) = found {
-            return Agent { name: spec.name.clone().unwrap_or_else(|| person.name.clone()), person: Some(person.id.clone()) };
+            return Agent {
+                name: spec.name.clone().unwrap_or_else(|| person.name.clone()),
+                person: Some(person.id.clone()),
+            };
         }
-        let name = spec.name.clone().or_else(|| github.clone()).or_else(|| orcid.clone()).unwrap_or_default();
+        let name = spec
+            .name
+            .clone()
+            .or_else(|| github.clone())
+            .or_else(|| orcid.clone())
+            .unwrap_or_default();
         if orcid.is_none() && github.is_none() {
             if identifier::is_id(&name) && !name.contains('-') && spec.field == "authors" {
                 diagnostics.warning(
                     "unknown-reference",
                     spec.location.clone(),
-                    format!("author `{name}` is neither a person id nor a full name; shown as written"),
+                    format!(
+                        "author `{name}` is neither a person id nor a full name; shown as written"
+                    ),
                 );
             }
             return Agent { name, person: None };
         }
         // Someone identified but without a file: an implicit person with a page of their own.
         let base = identifier::slug(&name);
-        let base = if base.is_empty() { String::from("person") } else { base };
+        let base = if base.is_empty() {
+            String::from("person")
+        } else {
+            base
+        };
         let id = std::iter::once(base.clone())
             .chain((2..).map(|n| format!("{base}-{n}")))
             .find(|candidate| self.find(|p| &p.id == candidate).is_none())
@@ -335,6 +537,9 @@ impl People {
             bio: String::new(),
             implicit: true,
         }));
-        Agent { name, person: Some(id) }
+        Agent {
+            name,
+            person: Some(id),
+        }
     }
 }

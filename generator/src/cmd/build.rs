@@ -13,15 +13,23 @@ pub fn run(cli: &Cli, output: Option<&Path>, base_url: Option<&str>) -> anyhow::
     let mut options = almanac::BuildOptions::for_project(&cli.root)?;
     options.output = output.map(Path::to_path_buf);
     if let Some(base) = base_url {
-        let base = if base.ends_with('/') { base.to_owned() } else { format!("{base}/") };
+        let base = if base.ends_with('/') {
+            base.to_owned()
+        } else {
+            format!("{base}/")
+        };
         options.config.site.base_url = Some(base);
     }
-    let report = almanac::build(&options).context("build failed; the previous output is unchanged")?;
+    let report =
+        almanac::build(&options).context("build failed; the previous output is unchanged")?;
     let code = super::report(cli, &report.diagnostics);
     if !cli.quiet {
         eprintln!(
             "built {} entities into {}: {} files, {} KiB in {:.2} s",
-            almanac_model::EntityKind::ALL.iter().map(|k| report.library.count(*k)).sum::<usize>(),
+            almanac_model::EntityKind::ALL
+                .iter()
+                .map(|k| report.library.count(*k))
+                .sum::<usize>(),
             report.output.display(),
             report.files,
             report.bytes / 1024,

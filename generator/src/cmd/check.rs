@@ -14,7 +14,10 @@ pub fn run(cli: &Cli, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
         let (library, diagnostics) = almanac::load_library(&options);
         let code = super::report(cli, &diagnostics);
         if !cli.quiet {
-            let total: usize = almanac_model::EntityKind::ALL.iter().map(|k| library.count(*k)).sum();
+            let total: usize = almanac_model::EntityKind::ALL
+                .iter()
+                .map(|k| library.count(*k))
+                .sum();
             eprintln!("checked {total} entities");
         }
         return Ok(code);
@@ -25,7 +28,11 @@ pub fn run(cli: &Cli, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
         if !path.exists() {
             anyhow::bail!("{}: no such file or folder", path.display());
         }
-        let part = if path.is_dir() { check_folder(path, &mut diagnostics) } else { content::load_file(path, &mut diagnostics) };
+        let part = if path.is_dir() {
+            check_folder(path, &mut diagnostics)
+        } else {
+            content::load_file(path, &mut diagnostics)
+        };
         loaded.datasets.extend(part.datasets);
         loaded.papers.extend(part.papers);
         loaded.models.extend(part.models);
@@ -49,7 +56,11 @@ pub fn run(cli: &Cli, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
 
 /// A feedstock folder (with meta.yaml / catalog.yaml, directly or in `feedstock/`).
 fn check_folder(dir: &Path, diagnostics: &mut Diagnostics) -> content::Loaded {
-    let find = |name: &str| [dir.join(name), dir.join("feedstock").join(name)].into_iter().find(|p| p.is_file());
+    let find = |name: &str| {
+        [dir.join(name), dir.join("feedstock").join(name)]
+            .into_iter()
+            .find(|p| p.is_file())
+    };
     let meta = find("meta.yaml");
     let catalog = find("catalog.yaml");
     let mut loaded = content::Loaded::default();
@@ -65,7 +76,12 @@ fn check_folder(dir: &Path, diagnostics: &mut Diagnostics) -> content::Loaded {
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .map_or_else(|| "dataset".to_owned(), |n| content::identifier::slug(&n));
-    loaded.datasets.push(content::load_dataset_folder(&id, meta.as_deref(), catalog.as_deref(), diagnostics));
+    loaded.datasets.push(content::load_dataset_folder(
+        &id,
+        meta.as_deref(),
+        catalog.as_deref(),
+        diagnostics,
+    ));
     if let Some(cff) = [dir.join("CITATION.cff")].into_iter().find(|p| p.is_file()) {
         let part = content::load_file(&cff, diagnostics);
         loaded.code.extend(part.code);

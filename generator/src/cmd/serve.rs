@@ -29,22 +29,42 @@ pub fn run(cli: &Cli, port: Option<u16>, output: Option<&Path>) -> anyhow::Resul
 
     let address = format!("127.0.0.1:{port}");
     let server = Server::http(&address)
-        .map_err(|e| almanac::Error::Serve { address: address.clone(), message: e.to_string() })
+        .map_err(|e| almanac::Error::Serve {
+            address: address.clone(),
+            message: e.to_string(),
+        })
         .context("is another server using the port? try --port")?;
-    eprintln!("serving {} on http://{address}/ (Ctrl-C to stop)", output_dir.display());
+    eprintln!(
+        "serving {} on http://{address}/ (Ctrl-C to stop)",
+        output_dir.display()
+    );
 
     let version = Arc::new(AtomicU64::new(1));
     let (events, changes) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(events).context("cannot watch files for changes")?;
-    for path in [options.content_dir(), options.theme_dir(), options.root.join("templates"), options.root.join("almanac.toml")] {
+    let mut watcher =
+        notify::recommended_watcher(events).context("cannot watch files for changes")?;
+    for path in [
+        options.content_dir(),
+        options.theme_dir(),
+        options.root.join("templates"),
+        options.root.join("almanac.toml"),
+    ] {
         if path.exists() {
-            watcher.watch(&path, RecursiveMode::Recursive).with_context(|| format!("cannot watch {}", path.display()))?;
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .with_context(|| format!("cannot watch {}", path.display()))?;
         }
     }
     let rebuild_version = Arc::clone(&version);
     let quiet = cli.quiet;
     let root = cli.root.clone();
-    let rebuild_cli = Cli { root, format: cli.format, quiet, verbose: cli.verbose, command: crate::cli::Command::Check { paths: Vec::new() } };
+    let rebuild_cli = Cli {
+        root,
+        format: cli.format,
+        quiet,
+        verbose: cli.verbose,
+        command: crate::cli::Command::Check { paths: Vec::new() },
+    };
     std::thread::spawn(move || {
         while let Ok(first) = changes.recv() {
             let mut relevant = is_relevant(&first);
@@ -67,9 +87,15 @@ pub fn run(cli: &Cli, port: Option<u16>, output: Option<&Path>) -> anyhow::Resul
     });
 
     for request in server.incoming_requests() {
-        let url = request.url().split(['?', '#']).next().unwrap_or("/").to_owned();
+        let url = request
+            .url()
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("/")
+            .to_owned();
         let response = if url == VERSION_PATH {
-            Response::from_data(version.load(Ordering::SeqCst).to_string().into_bytes()).with_header(header("Cache-Control", "no-store"))
+            Response::from_data(version.load(Ordering::SeqCst).to_string().into_bytes())
+                .with_header(header("Cache-Control", "no-store"))
         } else {
             serve_file(&output_dir, &url)
         };
@@ -79,7 +105,9 @@ pub fn run(cli: &Cli, port: Option<u16>, output: Option<&Path>) -> anyhow::Resul
 }
 
 fn is_relevant(event: &notify::Result<notify::Event>) -> bool {
-    event.as_ref().is_ok_and(|e| !matches!(e.kind, notify::EventKind::Access(_)))
+    event
+        .as_ref()
+        .is_ok_and(|e| !matches!(e.kind, notify::EventKind::Access(_)))
 }
 
 fn rebuild(cli: &Cli, options: &almanac::BuildOptions) {
@@ -95,7 +123,9 @@ fn rebuild(cli: &Cli, options: &almanac::BuildOptions) {
 }
 
 fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|()| Header::from_bytes(&b"X-Almanac"[..], &b"1"[..]).expect("static header"))
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|()| {
+        Header::from_bytes(&b"X-Almanac"[..], &b"1"[..]).expect("static header")
+    })
 }
 
 /// Maps a URL path to a file in `root`, refusing anything outside it.

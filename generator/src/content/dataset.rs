@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use almanac_model::{Dataset, Feedstock, License, Link, Provider, ProviderRole, Recipe, Store, StoreScheme};
+use almanac_model::{
+    Dataset, Feedstock, License, Link, Provider, ProviderRole, Recipe, Store, StoreScheme,
+};
 
 use crate::content::Draft;
 use crate::content::document::{Node, NodeValue};
@@ -80,19 +82,30 @@ pub struct Sources<'a> {
 /// Loads one dataset with id `id` from its files.
 pub fn load(id: &str, sources: Sources<'_>, diagnostics: &mut Diagnostics) -> Draft<Dataset> {
     let same_record = matches!((sources.meta, sources.catalog), (Some(m), Some(c)) if std::ptr::eq(m.node, c.node));
-    let merged_fields: Vec<&'static str> = META_FIELDS.iter().chain(CATALOG_FIELDS).copied().collect();
+    let merged_fields: Vec<&'static str> =
+        META_FIELDS.iter().chain(CATALOG_FIELDS).copied().collect();
     let meta = sources.meta.map(|part| {
-        let known = if same_record { merged_fields.as_slice() } else { META_FIELDS };
+        let known = if same_record {
+            merged_fields.as_slice()
+        } else {
+            META_FIELDS
+        };
         (part, Reader::new(part.file, part.node, known, diagnostics))
     });
     let catalog = match sources.catalog {
         Some(_) if same_record => None,
-        Some(part) => Some((part, Reader::new(part.file, part.node, CATALOG_FIELDS, diagnostics))),
+        Some(part) => Some((
+            part,
+            Reader::new(part.file, part.node, CATALOG_FIELDS, diagnostics),
+        )),
         None => None,
     };
     // catalog.yaml fields come from the catalog when there is one, else from the merged record.
     let catalog_reader = catalog.as_ref().or(meta.as_ref().filter(|_| same_record));
-    let first_file = sources.meta.or(sources.catalog).map_or(sources.source_file, |p| p.file);
+    let first_file = sources
+        .meta
+        .or(sources.catalog)
+        .map_or(sources.source_file, |p| p.file);
 
     let mut draft = Draft::new(Dataset {
         id: id.to_owned(),
@@ -113,13 +126,19 @@ pub fn load(id: &str, sources: Sources<'_>, diagnostics: &mut Diagnostics) -> Dr
         extra: BTreeMap::new(),
     });
 
-    let title = meta.as_ref().and_then(|(_, r)| r.string("title", diagnostics))
+    let title = meta
+        .as_ref()
+        .and_then(|(_, r)| r.string("title", diagnostics))
         .or_else(|| catalog_reader.and_then(|(_, r)| r.string("title", diagnostics)));
     match title {
         Some(title) => draft.entity.title = title,
         None => {
             diagnostics
-                .error("missing-field", Location::file(first_file), "the dataset has no `title`")
+                .error(
+                    "missing-field",
+                    Location::file(first_file),
+                    "the dataset has no `title`",
+                )
                 .help = Some("add `title:` to meta.yaml".into());
         }
     }
@@ -129,25 +148,45 @@ pub fn load(id: &str, sources: Sources<'_>, diagnostics: &mut Diagnostics) -> Dr
         .or_else(|| catalog_reader.and_then(|(_, r)| r.string("description", diagnostics)))
         .unwrap_or_default();
     if draft.entity.description.is_empty() {
-        diagnostics.warning("missing-field", Location::file(first_file), "the dataset has no `description`");
+        diagnostics.warning(
+            "missing-field",
+            Location::file(first_file),
+            "the dataset has no `description`",
+        );
     }
 
     if let Some((part, reader)) = &meta {
         read_meta(part, reader, &mut draft, diagnostics);
     } else {
-        diagnostics.warning("missing-file", Location::file(first_file), "the dataset has no meta.yaml");
+        diagnostics.warning(
+            "missing-file",
+            Location::file(first_file),
+            "the dataset has no meta.yaml",
+        );
     }
     if let Some((part, reader)) = catalog_reader {
         read_catalog(part, reader, sources.base_dir, &mut draft, diagnostics);
     }
-    keep_extra(sources.meta, if same_record { &merged_fields } else { META_FIELDS }, &mut draft.entity.extra);
+    keep_extra(
+        sources.meta,
+        if same_record {
+            &merged_fields
+        } else {
+            META_FIELDS
+        },
+        &mut draft.entity.extra,
+    );
     if !same_record {
         keep_extra(sources.catalog, CATALOG_FIELDS, &mut draft.entity.extra);
     }
     draft
 }
 
-fn keep_extra(part: Option<Part<'_>>, known: &[&str], extra: &mut BTreeMap<String, almanac_model::Value>) {
+fn keep_extra(
+    part: Option<Part<'_>>,
+    known: &[&str],
+    extra: &mut BTreeMap<String, almanac_model::Value>,
+) {
     for (key, node) in part.map(|p| p.node.entries()).unwrap_or_default() {
         if !known.contains(&key.name.as_str()) {
             extra.insert(key.name.clone(), node.to_value());
@@ -155,7 +194,12 @@ fn keep_extra(part: Option<Part<'_>>, known: &[&str], extra: &mut BTreeMap<Strin
     }
 }
 
-fn read_meta(part: &Part<'_>, reader: &Reader<'_>, draft: &mut Draft<Dataset>, diagnostics: &mut Diagnostics) {
+fn read_meta(
+    part: &Part<'_>,
+    reader: &Reader<'_>,
+    draft: &mut Draft<Dataset>,
+    diagnostics: &mut Diagnostics,
+) {
     let dataset = &mut draft.entity;
     dataset.feedstock.recipes = recipes(reader, diagnostics);
     dataset.feedstock.bakery = reader
@@ -168,12 +212,20 @@ fn read_meta(part: &Part<'_>, reader: &Reader<'_>, draft: &mut Draft<Dataset>, d
             Some(doi) => dataset.doi = Some(doi),
             None => {
                 let position = reader.get("doi").map_or(part.node.position, |n| n.position);
-                diagnostics.warning("malformed-doi", reader.at(position), format!("`{text}` is not a DOI"));
+                diagnostics.warning(
+                    "malformed-doi",
+                    reader.at(position),
+                    format!("`{text}` is not a DOI"),
+                );
             }
         }
     }
     for item in reader.get("citation").map(Node::items).unwrap_or_default() {
-        match item.get("doi").and_then(Node::as_text).and_then(|d| identifier::doi(&d)) {
+        match item
+            .get("doi")
+            .and_then(Node::as_text)
+            .and_then(|d| identifier::doi(&d))
+        {
             Some(doi) => draft.refs.push(RefSpec {
                 field: "citations",
                 text: doi,
@@ -200,7 +252,12 @@ fn read_meta(part: &Part<'_>, reader: &Reader<'_>, draft: &mut Draft<Dataset>, d
         );
         return;
     };
-    let provenance_reader = Reader::new(reader.file(), provenance, &["providers", "license", "license_link"], diagnostics);
+    let provenance_reader = Reader::new(
+        reader.file(),
+        provenance,
+        &["providers", "license", "license_link"],
+        diagnostics,
+    );
     dataset.providers = providers(&provenance_reader, diagnostics);
     let license_link = provenance_reader.get("license_link");
     let license_url = license_link
@@ -209,29 +266,62 @@ fn read_meta(part: &Part<'_>, reader: &Reader<'_>, draft: &mut Draft<Dataset>, d
     dataset.license = read_license(&provenance_reader, license_url, diagnostics);
 }
 
-fn read_license(reader: &Reader<'_>, url: Option<String>, diagnostics: &mut Diagnostics) -> License {
+fn read_license(
+    reader: &Reader<'_>,
+    url: Option<String>,
+    diagnostics: &mut Diagnostics,
+) -> License {
     let Some(text) = reader.string("license", diagnostics) else {
-        diagnostics.warning("missing-license", reader.at(reader.entry("license").map_or_else(Default::default, |(k, _)| k.position)), "no licence is given");
-        return License { spdx: Some("other".into()), text: String::new(), url };
+        diagnostics.warning(
+            "missing-license",
+            reader.at(reader
+                .entry("license")
+                .map_or_else(Default::default, |(k, _)| k.position)),
+            "no licence is given",
+        );
+        return License {
+            spdx: Some("other".into()),
+            text: String::new(),
+            url,
+        };
     };
-    let position = reader.entry("license").map_or_else(Default::default, |(_, node)| node.position);
+    let position = reader
+        .entry("license")
+        .map_or_else(Default::default, |(_, node)| node.position);
     let spdx = match license::normalize(&text) {
         Normalized::Exact(id) => id,
         Normalized::Mapped(id) => {
             diagnostics
-                .warning("license-not-spdx", reader.at(position), format!("licence `{text}` is not an SPDX identifier; read as `{id}`"))
+                .warning(
+                    "license-not-spdx",
+                    reader.at(position),
+                    format!("licence `{text}` is not an SPDX identifier; read as `{id}`"),
+                )
                 .help = Some(format!("write `license: \"{id}\"`"));
             id
         }
         Normalized::Unknown => {
             diagnostics
-                .warning("unknown-license", reader.at(position), format!("licence `{text}` is not an SPDX identifier and has no known equivalent"))
-                .help = Some("use an id from https://spdx.org/licenses/, or `proprietary` with a `license_link`".into());
+                .warning(
+                    "unknown-license",
+                    reader.at(position),
+                    format!(
+                        "licence `{text}` is not an SPDX identifier and has no known equivalent"
+                    ),
+                )
+                .help = Some(
+                "use an id from https://spdx.org/licenses/, or `proprietary` with a `license_link`"
+                    .into(),
+            );
             "other".into()
         }
     };
     let url = url.or_else(|| license::spdx_url(&spdx));
-    License { spdx: Some(spdx), text, url }
+    License {
+        spdx: Some(spdx),
+        text,
+        url,
+    }
 }
 
 fn recipes(reader: &Reader<'_>, diagnostics: &mut Diagnostics) -> Vec<Recipe> {
@@ -242,7 +332,13 @@ fn recipes(reader: &Reader<'_>, diagnostics: &mut Diagnostics) -> Vec<Recipe> {
         NodeValue::Sequence(items) => items.iter().collect(),
         NodeValue::Mapping(_) => vec![node],
         _ => {
-            wrong_type(diagnostics, reader.at(node.position), "recipes", "a list or a `dict_object` mapping", node);
+            wrong_type(
+                diagnostics,
+                reader.at(node.position),
+                "recipes",
+                "a list or a `dict_object` mapping",
+                node,
+            );
             return Vec::new();
         }
     };
@@ -250,10 +346,21 @@ fn recipes(reader: &Reader<'_>, diagnostics: &mut Diagnostics) -> Vec<Recipe> {
     for item in items {
         if let Some(object) = item.get("dict_object").and_then(Node::as_text) {
             let id = object.rsplit(':').next().unwrap_or(&object).to_owned();
-            recipes.push(Recipe { id, object, dict_object: true });
+            recipes.push(Recipe {
+                id,
+                object,
+                dict_object: true,
+            });
         } else if let Some(object) = item.get("object").and_then(Node::as_text) {
-            let id = item.get("id").and_then(Node::as_text).unwrap_or_else(|| object.rsplit(':').next().unwrap_or(&object).to_owned());
-            recipes.push(Recipe { id, object, dict_object: false });
+            let id = item
+                .get("id")
+                .and_then(Node::as_text)
+                .unwrap_or_else(|| object.rsplit(':').next().unwrap_or(&object).to_owned());
+            recipes.push(Recipe {
+                id,
+                object,
+                dict_object: false,
+            });
         } else {
             diagnostics.warning(
                 "malformed-recipe",
@@ -268,7 +375,12 @@ fn recipes(reader: &Reader<'_>, diagnostics: &mut Diagnostics) -> Vec<Recipe> {
 fn providers(reader: &Reader<'_>, diagnostics: &mut Diagnostics) -> Vec<Provider> {
     let mut providers = Vec::new();
     for item in reader.get("providers").map(Node::items).unwrap_or_default() {
-        let fields = Reader::new(reader.file(), item, &["name", "description", "roles", "url"], diagnostics);
+        let fields = Reader::new(
+            reader.file(),
+            item,
+            &["name", "description", "roles", "url"],
+            diagnostics,
+        );
         let Some(name) = fields.required("name", diagnostics) else {
             continue;
         };
@@ -285,14 +397,29 @@ fn providers(reader: &Reader<'_>, diagnostics: &mut Diagnostics) -> Vec<Provider
                 RoleMapping::Stac(stac) => provider.roles.push(stac),
                 RoleMapping::Mapped(stac) => {
                     diagnostics
-                        .warning("provider-role", fields.at(position), format!("provider role `{role}` is not a STAC role; read as `{}`", role_name(stac)))
-                        .help = Some("STAC provider roles are producer, licensor, processor and host".into());
+                        .warning(
+                            "provider-role",
+                            fields.at(position),
+                            format!(
+                                "provider role `{role}` is not a STAC role; read as `{}`",
+                                role_name(stac)
+                            ),
+                        )
+                        .help = Some(
+                        "STAC provider roles are producer, licensor, processor and host".into(),
+                    );
                     provider.roles.push(stac);
                 }
                 RoleMapping::None => {
                     diagnostics
-                        .warning("provider-role", fields.at(position), format!("provider role `{role}` has no STAC equivalent; kept as text"))
-                        .help = Some("STAC provider roles are producer, licensor, processor and host".into());
+                        .warning(
+                            "provider-role",
+                            fields.at(position),
+                            format!("provider role `{role}` has no STAC equivalent; kept as text"),
+                        )
+                        .help = Some(
+                        "STAC provider roles are producer, licensor, processor and host".into(),
+                    );
                     provider.other_roles.push(role);
                 }
             }
@@ -316,7 +443,9 @@ fn map_role(role: &str) -> RoleMapping {
         "licensor" => RoleMapping::Stac(ProviderRole::Licensor),
         "processor" => RoleMapping::Stac(ProviderRole::Processor),
         "host" => RoleMapping::Stac(ProviderRole::Host),
-        "data provider" | "provider" | "creator" | "author" => RoleMapping::Mapped(ProviderRole::Producer),
+        "data provider" | "provider" | "creator" | "author" => {
+            RoleMapping::Mapped(ProviderRole::Producer)
+        }
         "distributor" | "hosting" | "archive" => RoleMapping::Mapped(ProviderRole::Host),
         "curator" | "processing" => RoleMapping::Mapped(ProviderRole::Processor),
         _ => RoleMapping::None,
@@ -334,9 +463,19 @@ pub const fn role_name(role: ProviderRole) -> &'static str {
     }
 }
 
-fn read_catalog(part: &Part<'_>, reader: &Reader<'_>, base_dir: &str, draft: &mut Draft<Dataset>, diagnostics: &mut Diagnostics) {
+fn read_catalog(
+    part: &Part<'_>,
+    reader: &Reader<'_>,
+    base_dir: &str,
+    draft: &mut Draft<Dataset>,
+    diagnostics: &mut Diagnostics,
+) {
     let dataset = &mut draft.entity;
-    dataset.tags = reader.strings("tags", diagnostics).into_iter().map(|(t, _)| t).collect();
+    dataset.tags = reader
+        .strings("tags", diagnostics)
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
     dataset.thumbnail = reader.string("thumbnail", diagnostics);
     if let Some(url) = reader.string("ncviewjs:meta_yaml_url", diagnostics) {
         dataset.feedstock.repository = repository_of(&url);
@@ -345,8 +484,14 @@ fn read_catalog(part: &Part<'_>, reader: &Reader<'_>, base_dir: &str, draft: &mu
     for item in reader.get("links").map(Node::items).unwrap_or_default() {
         let fields = Reader::new(reader.file(), item, &["label", "url", "title"], diagnostics);
         if let Some(url) = fields.required("url", diagnostics) {
-            let label = fields.string("label", diagnostics).or_else(|| fields.string("title", diagnostics));
-            if label.as_deref().is_some_and(|l| l.eq_ignore_ascii_case("doi")) && dataset.doi.is_none() {
+            let label = fields
+                .string("label", diagnostics)
+                .or_else(|| fields.string("title", diagnostics));
+            if label
+                .as_deref()
+                .is_some_and(|l| l.eq_ignore_ascii_case("doi"))
+                && dataset.doi.is_none()
+            {
                 dataset.doi = identifier::doi(&url);
             }
             dataset.links.push(Link { url, label });
@@ -354,20 +499,32 @@ fn read_catalog(part: &Part<'_>, reader: &Reader<'_>, base_dir: &str, draft: &mu
     }
     let stores_node = reader.get("stores");
     if let Some(node) = stores_node.filter(|n| !matches!(n.value, NodeValue::Sequence(_))) {
-        wrong_type(diagnostics, reader.at(node.position), "stores", "a list", node);
+        wrong_type(
+            diagnostics,
+            reader.at(node.position),
+            "stores",
+            "a list",
+            node,
+        );
     }
     let items = stores_node.map(Node::items).unwrap_or_default();
     if items.is_empty() {
         diagnostics.warning(
             "no-stores",
-            reader.at(reader.entry("stores").map_or(part.node.position, |(k, _)| k.position)),
+            reader.at(reader
+                .entry("stores")
+                .map_or(part.node.position, |(k, _)| k.position)),
             "the dataset lists no stores, so there is no data to crawl or open",
         );
     }
     for item in items {
         if let Some(store) = read_store(reader, item, base_dir, diagnostics) {
             if dataset.stores.iter().any(|s| s.id == store.id) {
-                diagnostics.error("duplicate-id", reader.at(item.position), format!("store id `{}` is used twice in this dataset", store.id));
+                diagnostics.error(
+                    "duplicate-id",
+                    reader.at(item.position),
+                    format!("store id `{}` is used twice in this dataset", store.id),
+                );
                 continue;
             }
             dataset.stores.push(store);
@@ -375,7 +532,12 @@ fn read_catalog(part: &Part<'_>, reader: &Reader<'_>, base_dir: &str, draft: &mu
     }
 }
 
-fn read_store(reader: &Reader<'_>, item: &Node, base_dir: &str, diagnostics: &mut Diagnostics) -> Option<Store> {
+fn read_store(
+    reader: &Reader<'_>,
+    item: &Node,
+    base_dir: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Store> {
     let fields = Reader::new(reader.file(), item, STORE_FIELDS, diagnostics);
     let url = fields.required("url", diagnostics)?;
     let url_position = fields.get("url").map_or(item.position, |n| n.position);
@@ -385,19 +547,41 @@ fn read_store(reader: &Reader<'_>, item: &Node, base_dir: &str, diagnostics: &mu
     });
     let Some((scheme, local_path)) = classify_url(&url, base_dir) else {
         diagnostics
-            .error("unsupported-store-url", fields.at(url_position), format!("store URL `{url}` has a scheme Almanac cannot read"))
+            .error(
+                "unsupported-store-url",
+                fields.at(url_position),
+                format!("store URL `{url}` has a scheme Almanac cannot read"),
+            )
             .help = Some("use s3://, gs://, az://, https://, file:// or a relative path".into());
         return None;
     };
     let lower = url.to_lowercase();
-    if [".nc", ".nc4", ".netcdf", ".h5", ".hdf5"].iter().any(|ext| lower.trim_end_matches('/').ends_with(ext)) {
+    if [".nc", ".nc4", ".netcdf", ".h5", ".hdf5"]
+        .iter()
+        .any(|ext| lower.trim_end_matches('/').ends_with(ext))
+    {
         diagnostics
-            .warning("store-not-zarr", fields.at(url_position), format!("store `{id}` points at a NetCDF/HDF5 file, not a Zarr store"))
-            .help = Some("Almanac catalogs Zarr stores; convert the file to Zarr or list it as a link".into());
+            .warning(
+                "store-not-zarr",
+                fields.at(url_position),
+                format!("store `{id}` points at a NetCDF/HDF5 file, not a Zarr store"),
+            )
+            .help = Some(
+            "Almanac catalogs Zarr stores; convert the file to Zarr or list it as a link".into(),
+        );
     }
     let mut extra = BTreeMap::new();
     for (key, node) in item.entries() {
-        if !matches!(key.name.as_str(), "id" | "name" | "url" | "public" | "source" | "source_url" | "xarray_open_kwargs" | "description") {
+        if !matches!(
+            key.name.as_str(),
+            "id" | "name"
+                | "url"
+                | "public"
+                | "source"
+                | "source_url"
+                | "xarray_open_kwargs"
+                | "description"
+        ) {
             if !node.is_null() {
                 extra.insert(key.name.clone(), node.to_value());
             }
@@ -446,7 +630,10 @@ pub fn join_relative(base_dir: &str, relative: &str) -> String {
     if relative.starts_with('/') {
         return relative.to_owned();
     }
-    let mut parts: Vec<&str> = base_dir.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let mut parts: Vec<&str> = base_dir
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
     for part in relative.split('/') {
         match part {
             "" | "." => {}
@@ -475,14 +662,18 @@ mod tests {
 
     #[test]
     fn store_urls_are_classified() {
-        assert_eq!(classify_url("gs://b/x.zarr", "datasets/a"), Some((StoreScheme::Gcs, None)));
+        assert_eq!(
+            classify_url("gs://b/x.zarr", "datasets/a"),
+            Some((StoreScheme::Gcs, None))
+        );
         assert_eq!(
             classify_url("../../data/a/x.zarr", "datasets/a"),
             Some((StoreScheme::File, Some("data/a/x.zarr".into())))
         );
         assert_eq!(classify_url("ftp://x", ""), None);
         assert_eq!(
-            repository_of("https://github.com/leap-stc/OSTIA_REP/blob/main/feedstock/meta.yaml").as_deref(),
+            repository_of("https://github.com/leap-stc/OSTIA_REP/blob/main/feedstock/meta.yaml")
+                .as_deref(),
             Some("https://github.com/leap-stc/OSTIA_REP")
         );
     }

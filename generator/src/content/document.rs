@@ -142,7 +142,9 @@ impl Node {
             NodeValue::Null => Value::Null,
             NodeValue::Bool(b) => Value::Bool(*b),
             NodeValue::Integer(n) => Value::from(*n),
-            NodeValue::Float(x) => serde_json::Number::from_f64(*x).map_or(Value::Null, Value::Number),
+            NodeValue::Float(x) => {
+                serde_json::Number::from_f64(*x).map_or(Value::Null, Value::Number)
+            }
             NodeValue::String(text) => Value::String(text.clone()),
             NodeValue::Sequence(items) => Value::Array(items.iter().map(Self::to_json).collect()),
             NodeValue::Mapping(entries) => Value::Object(
@@ -183,7 +185,9 @@ impl Node {
             let token = token.replace("~1", "/").replace("~0", "~");
             let next = match &node.value {
                 NodeValue::Mapping(_) => node.get(&token),
-                NodeValue::Sequence(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+                NodeValue::Sequence(items) => {
+                    token.parse::<usize>().ok().and_then(|i| items.get(i))
+                }
                 _ => None,
             };
             match next {
@@ -217,10 +221,15 @@ impl Node {
 pub fn parse_yaml(source: &str, line_offset: usize) -> Result<Node, SyntaxError> {
     let mut builder = Builder::new(line_offset);
     let mut parser = Parser::new_from_str(source);
-    parser.load(&mut builder, false).map_err(|error| SyntaxError {
-        position: Position::new(error.marker().line() + line_offset, error.marker().col() + 1),
-        message: error.info().to_owned(),
-    })?;
+    parser
+        .load(&mut builder, false)
+        .map_err(|error| SyntaxError {
+            position: Position::new(
+                error.marker().line() + line_offset,
+                error.marker().col() + 1,
+            ),
+            message: error.info().to_owned(),
+        })?;
     Ok(builder
         .root
         .unwrap_or_else(|| Node::null(Position::new(1 + line_offset, 1))))
@@ -479,19 +488,39 @@ mod tests {
             0,
         )
         .expect("parse");
-        assert_eq!(node.get("a").expect("a").value, NodeValue::String("0000-0001-8571-865X".into()));
+        assert_eq!(
+            node.get("a").expect("a").value,
+            NodeValue::String("0000-0001-8571-865X".into())
+        );
         assert_eq!(node.get("b").expect("b").value, NodeValue::Integer(2023));
-        assert_eq!(node.get("c").expect("c").value, NodeValue::String("2023".into()));
+        assert_eq!(
+            node.get("c").expect("c").value,
+            NodeValue::String("2023".into())
+        );
         assert_eq!(node.get("d").expect("d").value, NodeValue::Float(1.5));
         assert!(node.get("e").expect("e").is_null());
-        assert_eq!(node.get("f").expect("f").value, NodeValue::String("yes".into()));
-        assert_eq!(node.get("g").expect("g").value, NodeValue::String("2023-06-14".into()));
+        assert_eq!(
+            node.get("f").expect("f").value,
+            NodeValue::String("yes".into())
+        );
+        assert_eq!(
+            node.get("g").expect("g").value,
+            NodeValue::String("2023-06-14".into())
+        );
     }
 
     #[test]
     fn anchors_and_aliases_copy_values() {
         let node = parse_yaml("a: &x {k: v}\nb: *x\n", 0).expect("parse");
-        assert_eq!(node.get("b").expect("b").get("k").expect("k").as_text().as_deref(), Some("v"));
+        assert_eq!(
+            node.get("b")
+                .expect("b")
+                .get("k")
+                .expect("k")
+                .as_text()
+                .as_deref(),
+            Some("v")
+        );
     }
 
     #[test]
@@ -515,8 +544,17 @@ mod tests {
 
     #[test]
     fn pointers_find_nested_nodes() {
-        let node = parse_yaml("p:\n  providers:\n    - name: A\n      roles: [x]\n", 0).expect("parse");
-        assert_eq!(node.at_pointer("/p/providers/0/roles/0").as_text().as_deref(), Some("x"));
-        assert_eq!(node.at_pointer("/p/missing").position, node.get("p").expect("p").position);
+        let node =
+            parse_yaml("p:\n  providers:\n    - name: A\n      roles: [x]\n", 0).expect("parse");
+        assert_eq!(
+            node.at_pointer("/p/providers/0/roles/0")
+                .as_text()
+                .as_deref(),
+            Some("x")
+        );
+        assert_eq!(
+            node.at_pointer("/p/missing").position,
+            node.get("p").expect("p").position
+        );
     }
 }

@@ -45,7 +45,12 @@ impl<'a> Reader<'a> {
     /// A reader for `node` in `file`. Keys not in `known` are reported as
     /// notes (`unknown-field`, kept as extra data), or as warnings when they look
     /// like a typo of a known key that is absent — those are then read as that key.
-    pub fn new(file: &'a str, node: &'a Node, known: &[&'static str], diagnostics: &mut Diagnostics) -> Self {
+    pub fn new(
+        file: &'a str,
+        node: &'a Node,
+        known: &[&'static str],
+        diagnostics: &mut Diagnostics,
+    ) -> Self {
         let mut aliases = Vec::new();
         if !matches!(node.value, NodeValue::Mapping(_) | NodeValue::Null) {
             diagnostics.error(
@@ -60,7 +65,9 @@ impl<'a> Reader<'a> {
             }
             let typo_of = known
                 .iter()
-                .filter(|k| node.get(k).is_none() && key.name.len() >= 3 && edit_distance(&key.name, k) == 1)
+                .filter(|k| {
+                    node.get(k).is_none() && key.name.len() >= 3 && edit_distance(&key.name, k) == 1
+                })
                 .copied()
                 .collect::<Vec<_>>();
             if let [known_key] = typo_of.as_slice() {
@@ -76,7 +83,10 @@ impl<'a> Reader<'a> {
                 diagnostics.note(
                     "unknown-field",
                     Location::at(file, key.position),
-                    format!("field `{}` is not part of the format; kept as extra data", key.name),
+                    format!(
+                        "field `{}` is not part of the format; kept as extra data",
+                        key.name
+                    ),
                 );
             }
         }
@@ -113,7 +123,9 @@ impl<'a> Reader<'a> {
     /// The value of `key`, following typo aliases; `None` when absent or null.
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&'a Node> {
-        self.entry(key).map(|(_, node)| node).filter(|node| !node.is_null())
+        self.entry(key)
+            .map(|(_, node)| node)
+            .filter(|node| !node.is_null())
     }
 
     /// A scalar as text. Mappings and lists are reported.
@@ -152,7 +164,13 @@ impl<'a> Reader<'a> {
             NodeValue::String(text) if text.eq_ignore_ascii_case("true") => Some(true),
             NodeValue::String(text) if text.eq_ignore_ascii_case("false") => Some(false),
             _ => {
-                wrong_type(diagnostics, self.at(node.position), key, "true or false", node);
+                wrong_type(
+                    diagnostics,
+                    self.at(node.position),
+                    key,
+                    "true or false",
+                    node,
+                );
                 None
             }
         }
@@ -174,11 +192,19 @@ impl<'a> Reader<'a> {
         items
             .into_iter()
             .filter_map(|item| match item.as_text() {
-                Some(text) if !text.trim().is_empty() => Some((text.trim().to_owned(), item.position)),
+                Some(text) if !text.trim().is_empty() => {
+                    Some((text.trim().to_owned(), item.position))
+                }
                 Some(_) => None,
                 None => {
                     if !item.is_null() {
-                        wrong_type(diagnostics, self.at(item.position), key, "a list of strings", item);
+                        wrong_type(
+                            diagnostics,
+                            self.at(item.position),
+                            key,
+                            "a list of strings",
+                            item,
+                        );
                     }
                     None
                 }
@@ -213,7 +239,12 @@ impl<'a> Reader<'a> {
             let location = self.at(item.position);
             match &item.value {
                 NodeValue::Mapping(_) => {
-                    let fields = Reader::new(self.file, item, &["name", "orcid", "github", "person", "affiliation", "email"], diagnostics);
+                    let fields = Reader::new(
+                        self.file,
+                        item,
+                        &["name", "orcid", "github", "person", "affiliation", "email"],
+                        diagnostics,
+                    );
                     let agent = AgentSpec {
                         field: key,
                         name: fields.string("name", diagnostics),
@@ -222,11 +253,17 @@ impl<'a> Reader<'a> {
                         person: fields.string("person", diagnostics),
                         location,
                     };
-                    if agent.name.is_none() && agent.orcid.is_none() && agent.person.is_none() && agent.github.is_none() {
+                    if agent.name.is_none()
+                        && agent.orcid.is_none()
+                        && agent.person.is_none()
+                        && agent.github.is_none()
+                    {
                         diagnostics.error(
                             "missing-field",
                             self.at(item.position),
-                            format!("an entry of `{key}` has no `name`, `person`, `orcid` or `github`"),
+                            format!(
+                                "an entry of `{key}` has no `name`, `person`, `orcid` or `github`"
+                            ),
                         );
                     } else {
                         agents.push(agent);
@@ -249,11 +286,20 @@ impl<'a> Reader<'a> {
 }
 
 /// Reports a value of the wrong type.
-pub fn wrong_type(diagnostics: &mut Diagnostics, location: Location, key: &str, expected: &str, found: &Node) {
+pub fn wrong_type(
+    diagnostics: &mut Diagnostics,
+    location: Location,
+    key: &str,
+    expected: &str,
+    found: &Node,
+) {
     diagnostics.error(
         "wrong-type",
         location,
-        format!("field `{key}` should be {expected}, found {}", found.type_name()),
+        format!(
+            "field `{key}` should be {expected}, found {}",
+            found.type_name()
+        ),
     );
 }
 
@@ -284,18 +330,31 @@ mod tests {
         let node = parse_yaml("ags:\n  - a\n  - b\nweird: 1\n", 0).expect("yaml");
         let mut diagnostics = Diagnostics::new();
         let reader = Reader::new("catalog.yaml", &node, &["tags", "stores"], &mut diagnostics);
-        let tags: Vec<String> = reader.strings("tags", &mut diagnostics).into_iter().map(|(t, _)| t).collect();
+        let tags: Vec<String> = reader
+            .strings("tags", &mut diagnostics)
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
         assert_eq!(tags, ["a", "b"]);
         let items = diagnostics.items();
         assert_eq!(items[0].severity, Severity::Warning);
         assert_eq!(items[0].location.to_string(), "catalog.yaml:1:1");
-        assert!(items[0].help.as_deref().is_some_and(|h| h.contains("`tags`")));
+        assert!(
+            items[0]
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains("`tags`"))
+        );
         assert_eq!(items[1].severity, Severity::Note);
     }
 
     #[test]
     fn agents_accept_strings_and_mappings() {
-        let node = parse_yaml("authors:\n  - Laure Zanna\n  - name: J\n    orcid: 0000-0001-8571-865X\n  - {}\n", 0).expect("yaml");
+        let node = parse_yaml(
+            "authors:\n  - Laure Zanna\n  - name: J\n    orcid: 0000-0001-8571-865X\n  - {}\n",
+            0,
+        )
+        .expect("yaml");
         let mut diagnostics = Diagnostics::new();
         let reader = Reader::new("p.md", &node, &["authors"], &mut diagnostics);
         let agents = reader.agents("authors", &mut diagnostics);

@@ -17,11 +17,16 @@ pub enum Orcid {
 #[must_use]
 pub fn orcid(text: &str) -> Orcid {
     let text = text.trim();
-    let bare = ["https://orcid.org/", "http://orcid.org/", "orcid.org/", "https://www.orcid.org/"]
-        .iter()
-        .find_map(|prefix| text.strip_prefix(prefix))
-        .unwrap_or(text)
-        .trim_end_matches('/');
+    let bare = [
+        "https://orcid.org/",
+        "http://orcid.org/",
+        "orcid.org/",
+        "https://www.orcid.org/",
+    ]
+    .iter()
+    .find_map(|prefix| text.strip_prefix(prefix))
+    .unwrap_or(text)
+    .trim_end_matches('/');
     let digits: Vec<char> = bare.chars().filter(|c| *c != '-').collect();
     let shape_ok = bare.len() == 19
         && bare.chars().enumerate().all(|(i, c)| {
@@ -43,7 +48,11 @@ pub fn orcid(text: &str) -> Orcid {
         total = (total + c.to_digit(10).unwrap_or(0)) * 2;
     }
     let check = (12 - total % 11) % 11;
-    let expected = if check == 10 { 'X' } else { char::from_digit(check, 10).unwrap_or('0') };
+    let expected = if check == 10 {
+        'X'
+    } else {
+        char::from_digit(check, 10).unwrap_or('0')
+    };
     if digits[15].to_ascii_uppercase() == expected {
         Orcid::Valid(canonical)
     } else {
@@ -69,14 +78,19 @@ pub fn doi(text: &str) -> Option<String> {
         .find(|prefix| lower.starts_with(*prefix))
         .map_or(text, |prefix| text[prefix.len()..].trim());
     let (prefix, suffix) = bare.split_once('/')?;
-    let registrant_ok = prefix.starts_with("10.") && prefix[3..].chars().all(|c| c.is_ascii_digit() || c == '.');
-    (registrant_ok && !suffix.is_empty() && !bare.contains(char::is_whitespace)).then(|| bare.to_owned())
+    let registrant_ok =
+        prefix.starts_with("10.") && prefix[3..].chars().all(|c| c.is_ascii_digit() || c == '.');
+    (registrant_ok && !suffix.is_empty() && !bare.contains(char::is_whitespace))
+        .then(|| bare.to_owned())
 }
 
 /// A bare ROR id (`00hj8s172`) from bare text or `https://ror.org/…`.
 #[must_use]
 pub fn ror(text: &str) -> Option<String> {
-    let bare = text.trim().trim_start_matches("https://ror.org/").trim_start_matches("ror.org/");
+    let bare = text
+        .trim()
+        .trim_start_matches("https://ror.org/")
+        .trim_start_matches("ror.org/");
     (bare.len() == 9 && bare.starts_with('0') && bare.chars().all(|c| c.is_ascii_alphanumeric()))
         .then(|| bare.to_ascii_lowercase())
 }
@@ -141,17 +155,35 @@ mod tests {
 
     #[test]
     fn orcids_with_and_without_prefix() {
-        assert_eq!(orcid("0000-0001-8571-865X"), Orcid::Valid("0000-0001-8571-865X".into()));
-        assert_eq!(orcid("https://orcid.org/0000-0002-4078-0852"), Orcid::Valid("0000-0002-4078-0852".into()));
-        assert_eq!(orcid("0000-0001-8571-8651"), Orcid::BadChecksum("0000-0001-8571-8651".into()));
+        assert_eq!(
+            orcid("0000-0001-8571-865X"),
+            Orcid::Valid("0000-0001-8571-865X".into())
+        );
+        assert_eq!(
+            orcid("https://orcid.org/0000-0002-4078-0852"),
+            Orcid::Valid("0000-0002-4078-0852".into())
+        );
+        assert_eq!(
+            orcid("0000-0001-8571-8651"),
+            Orcid::BadChecksum("0000-0001-8571-8651".into())
+        );
         assert_eq!(orcid("jbusecke"), Orcid::Malformed);
     }
 
     #[test]
     fn dois_in_every_spelling() {
-        assert_eq!(doi("https://doi.org/10.1029/2021MS002477").as_deref(), Some("10.1029/2021MS002477"));
-        assert_eq!(doi("doi:10.5281/zenodo.1").as_deref(), Some("10.5281/zenodo.1"));
-        assert_eq!(doi("10.48550/arXiv.2306.08754").as_deref(), Some("10.48550/arXiv.2306.08754"));
+        assert_eq!(
+            doi("https://doi.org/10.1029/2021MS002477").as_deref(),
+            Some("10.1029/2021MS002477")
+        );
+        assert_eq!(
+            doi("doi:10.5281/zenodo.1").as_deref(),
+            Some("10.5281/zenodo.1")
+        );
+        assert_eq!(
+            doi("10.48550/arXiv.2306.08754").as_deref(),
+            Some("10.48550/arXiv.2306.08754")
+        );
         assert_eq!(doi("https://zenodo.org/badge/latestdoi/618127503"), None);
         assert_eq!(doi("climsim"), None);
     }
@@ -160,8 +192,14 @@ mod tests {
     fn slugs_and_handles() {
         assert_eq!(slug("Julius J. M. Busecke"), "julius-j-m-busecke");
         assert_eq!(slug("Aurélien Ponte"), "aurelien-ponte");
-        assert_eq!(github("https://github.com/jbusecke").as_deref(), Some("jbusecke"));
-        assert_eq!(ror("https://ror.org/00hj8s172").as_deref(), Some("00hj8s172"));
+        assert_eq!(
+            github("https://github.com/jbusecke").as_deref(),
+            Some("jbusecke")
+        );
+        assert_eq!(
+            ror("https://ror.org/00hj8s172").as_deref(),
+            Some("00hj8s172")
+        );
         assert!(is_id("ostia-monthly-sst"));
         assert!(!is_id("Laure Zanna"));
     }

@@ -63,7 +63,10 @@ pub fn normalize(text: &str) -> Normalized {
     if let Some(id) = KNOWN.iter().find(|id| id.eq_ignore_ascii_case(trimmed)) {
         return Normalized::Exact((*id).to_owned());
     }
-    if let Some((_, id)) = DEPRECATED.iter().find(|(old, _)| old.eq_ignore_ascii_case(trimmed)) {
+    if let Some((_, id)) = DEPRECATED
+        .iter()
+        .find(|(old, _)| old.eq_ignore_ascii_case(trimmed))
+    {
         return Normalized::Mapped((*id).to_owned());
     }
     map_free_text(trimmed).map_or(Normalized::Unknown, Normalized::Mapped)
@@ -100,7 +103,9 @@ fn map_free_text(text: &str) -> Option<String> {
         return None;
     }
     // A licence without a stated version is ambiguous ("CC BY", "CC 4.0" lacks the terms).
-    let version = ["4 0", "3 0", "2 0"].into_iter().find(|v| joined.contains(v))?;
+    let version = ["4 0", "3 0", "2 0"]
+        .into_iter()
+        .find(|v| joined.contains(v))?;
     let attribution = has("attribution") || has("by") || has("ccby");
     if !attribution {
         return None;
@@ -126,16 +131,28 @@ mod tests {
 
     #[test]
     fn exact_ids_keep_canonical_case() {
-        assert_eq!(normalize("cc-by-4.0"), Normalized::Exact("CC-BY-4.0".into()));
-        assert_eq!(normalize("Apache-2.0"), Normalized::Exact("Apache-2.0".into()));
-        assert_eq!(normalize("proprietary"), Normalized::Exact("proprietary".into()));
+        assert_eq!(
+            normalize("cc-by-4.0"),
+            Normalized::Exact("CC-BY-4.0".into())
+        );
+        assert_eq!(
+            normalize("Apache-2.0"),
+            Normalized::Exact("Apache-2.0".into())
+        );
+        assert_eq!(
+            normalize("proprietary"),
+            Normalized::Exact("proprietary".into())
+        );
     }
 
     #[test]
     fn free_text_from_real_feedstocks_maps() {
         for (text, id) in [
             ("Creative Commons Attribution 4.0 (CC BY 4.0)", "CC-BY-4.0"),
-            ("Creative Commons Attribution 4.0 International (CC BY 4.0)", "CC-BY-4.0"),
+            (
+                "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+                "CC-BY-4.0",
+            ),
             ("CC BY 4.0", "CC-BY-4.0"),
             (
                 "Creative Commons Attribution-NonCommercial-NoDerivatives 4.0 International (CC BY-NC-ND 4.0)",

@@ -8,17 +8,33 @@ use crate::diagnostics::Diagnostics;
 
 /// Front-matter fields of a model.
 pub const FIELDS: &[&str] = &[
-    "title", "authors", "task", "framework", "architecture", "license", "weights", "trained_on", "evaluated_on",
-    "papers", "code", "tags",
+    "title",
+    "authors",
+    "task",
+    "framework",
+    "architecture",
+    "license",
+    "weights",
+    "trained_on",
+    "evaluated_on",
+    "papers",
+    "code",
+    "tags",
 ];
 
 /// Loads a model from a Markdown file.
-pub fn from_markdown(id: &str, file: &MarkdownFile<'_>, diagnostics: &mut Diagnostics) -> Draft<Model> {
+pub fn from_markdown(
+    id: &str,
+    file: &MarkdownFile<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Draft<Model> {
     let reader = Reader::new(file.path, &file.front_matter, FIELDS, diagnostics);
     let mut draft = Draft::new(Model {
         id: id.to_owned(),
         source_file: file.source_file.to_owned(),
-        title: reader.required("title", diagnostics).unwrap_or_else(|| id.to_owned()),
+        title: reader
+            .required("title", diagnostics)
+            .unwrap_or_else(|| id.to_owned()),
         description: file.body.to_owned(),
         task: reader.string("task", diagnostics),
         framework: reader.string("framework", diagnostics),
@@ -30,7 +46,11 @@ pub fn from_markdown(id: &str, file: &MarkdownFile<'_>, diagnostics: &mut Diagno
         evaluated_on: Vec::new(),
         papers: Vec::new(),
         code: Vec::new(),
-        tags: reader.strings("tags", diagnostics).into_iter().map(|(t, _)| t).collect(),
+        tags: reader
+            .strings("tags", diagnostics)
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect(),
     });
     draft.agents = reader.agents("authors", diagnostics);
     for field in ["trained_on", "evaluated_on", "papers", "code"] {

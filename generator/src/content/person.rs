@@ -10,18 +10,28 @@ use crate::diagnostics::{Diagnostics, Location};
 pub const FIELDS: &[&str] = &["name", "orcid", "github", "url", "affiliations"];
 
 /// Loads a person from a Markdown file.
-pub fn from_markdown(id: &str, file: &MarkdownFile<'_>, diagnostics: &mut Diagnostics) -> Draft<Person> {
+pub fn from_markdown(
+    id: &str,
+    file: &MarkdownFile<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Draft<Person> {
     let reader = Reader::new(file.path, &file.front_matter, FIELDS, diagnostics);
-    let orcid_position = reader.get("orcid").map_or_else(Default::default, |n| n.position);
+    let orcid_position = reader
+        .get("orcid")
+        .map_or_else(Default::default, |n| n.position);
     let orcid = reader
         .string("orcid", diagnostics)
         .and_then(|text| check_orcid(&text, &reader.at(orcid_position), diagnostics));
     let mut draft = Draft::new(Person {
         id: id.to_owned(),
         source_file: file.source_file.to_owned(),
-        name: reader.required("name", diagnostics).unwrap_or_else(|| id.to_owned()),
+        name: reader
+            .required("name", diagnostics)
+            .unwrap_or_else(|| id.to_owned()),
         orcid,
-        github: reader.string("github", diagnostics).and_then(|g| identifier::github(&g)),
+        github: reader
+            .string("github", diagnostics)
+            .and_then(|g| identifier::github(&g)),
         url: reader.string("url", diagnostics),
         affiliations: Vec::new(),
         bio: file.body.to_owned(),
@@ -32,19 +42,34 @@ pub fn from_markdown(id: &str, file: &MarkdownFile<'_>, diagnostics: &mut Diagno
 }
 
 /// Normalises an ORCID as written, reporting malformed ones and bad check digits.
-pub fn check_orcid(text: &str, location: &Location, diagnostics: &mut Diagnostics) -> Option<String> {
+pub fn check_orcid(
+    text: &str,
+    location: &Location,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
     match identifier::orcid(text) {
         identifier::Orcid::Valid(bare) => Some(bare),
         identifier::Orcid::BadChecksum(bare) => {
             diagnostics
-                .error("malformed-orcid", location.clone(), format!("ORCID `{bare}` has a wrong check digit"))
+                .error(
+                    "malformed-orcid",
+                    location.clone(),
+                    format!("ORCID `{bare}` has a wrong check digit"),
+                )
                 .help = Some("copy the iD from the person's orcid.org page".into());
             None
         }
         identifier::Orcid::Malformed => {
             diagnostics
-                .error("malformed-orcid", location.clone(), format!("`{text}` is not an ORCID iD"))
-                .help = Some("an ORCID looks like `0000-0001-8571-865X`, with or without `https://orcid.org/`".into());
+                .error(
+                    "malformed-orcid",
+                    location.clone(),
+                    format!("`{text}` is not an ORCID iD"),
+                )
+                .help = Some(
+                "an ORCID looks like `0000-0001-8571-865X`, with or without `https://orcid.org/`"
+                    .into(),
+            );
             None
         }
     }

@@ -14,17 +14,50 @@ pub const BASE: &str = "https://leap-stc.github.io/almanac/schemas/";
 
 /// Every schema file, by name, with its text.
 pub const FILES: &[(&str, &str)] = &[
-    ("common.schema.json", include_str!("../../../schemas/common.schema.json")),
-    ("dataset-meta.schema.json", include_str!("../../../schemas/dataset-meta.schema.json")),
-    ("dataset-catalog.schema.json", include_str!("../../../schemas/dataset-catalog.schema.json")),
-    ("paper.schema.json", include_str!("../../../schemas/paper.schema.json")),
-    ("model.schema.json", include_str!("../../../schemas/model.schema.json")),
-    ("course.schema.json", include_str!("../../../schemas/course.schema.json")),
-    ("code.schema.json", include_str!("../../../schemas/code.schema.json")),
-    ("person.schema.json", include_str!("../../../schemas/person.schema.json")),
-    ("organization.schema.json", include_str!("../../../schemas/organization.schema.json")),
-    ("citation-cff.schema.json", include_str!("../../../schemas/citation-cff.schema.json")),
-    ("almanac-config.schema.json", include_str!("../../../schemas/almanac-config.schema.json")),
+    (
+        "common.schema.json",
+        include_str!("../../../schemas/common.schema.json"),
+    ),
+    (
+        "dataset-meta.schema.json",
+        include_str!("../../../schemas/dataset-meta.schema.json"),
+    ),
+    (
+        "dataset-catalog.schema.json",
+        include_str!("../../../schemas/dataset-catalog.schema.json"),
+    ),
+    (
+        "paper.schema.json",
+        include_str!("../../../schemas/paper.schema.json"),
+    ),
+    (
+        "model.schema.json",
+        include_str!("../../../schemas/model.schema.json"),
+    ),
+    (
+        "course.schema.json",
+        include_str!("../../../schemas/course.schema.json"),
+    ),
+    (
+        "code.schema.json",
+        include_str!("../../../schemas/code.schema.json"),
+    ),
+    (
+        "person.schema.json",
+        include_str!("../../../schemas/person.schema.json"),
+    ),
+    (
+        "organization.schema.json",
+        include_str!("../../../schemas/organization.schema.json"),
+    ),
+    (
+        "citation-cff.schema.json",
+        include_str!("../../../schemas/citation-cff.schema.json"),
+    ),
+    (
+        "almanac-config.schema.json",
+        include_str!("../../../schemas/almanac-config.schema.json"),
+    ),
 ];
 
 /// The kinds of file there is a schema for.
@@ -76,7 +109,10 @@ impl Schema {
 struct Embedded;
 
 impl Retrieve for Embedded {
-    fn retrieve(&self, uri: &Uri<String>) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
         let name = uri.as_str().strip_prefix(BASE).unwrap_or(uri.as_str());
         let name = name.split('#').next().unwrap_or(name);
         let text = FILES
@@ -94,20 +130,30 @@ fn validator(file: &str) -> Option<&'static Validator> {
         FILES
             .iter()
             .map(|(name, text)| {
-                let validator = serde_json::from_str(text)
-                    .ok()
-                    .and_then(|schema| jsonschema::options().with_retriever(Embedded).build(&schema).ok());
+                let validator = serde_json::from_str(text).ok().and_then(|schema| {
+                    jsonschema::options()
+                        .with_retriever(Embedded)
+                        .build(&schema)
+                        .ok()
+                });
                 (*name, validator)
             })
             .collect()
     });
-    validators.iter().find(|(name, _)| *name == file).and_then(|(_, v)| v.as_ref())
+    validators
+        .iter()
+        .find(|(name, _)| *name == file)
+        .and_then(|(_, v)| v.as_ref())
 }
 
 /// Checks that every embedded schema parses and compiles; returns the names of those that do not.
 #[must_use]
 pub fn broken_schemas() -> Vec<&'static str> {
-    FILES.iter().filter(|(name, _)| validator(name).is_none()).map(|(name, _)| *name).collect()
+    FILES
+        .iter()
+        .filter(|(name, _)| validator(name).is_none())
+        .map(|(name, _)| *name)
+        .collect()
 }
 
 /// Validates `node` (from `file`) against `schema`, reporting each violation at its field.
@@ -119,10 +165,22 @@ pub fn validate(schema: Schema, node: &Node, file: &str, diagnostics: &mut Diagn
         };
         for error in validator.iter_errors(&instance) {
             let pointer = error.instance_path().as_str().to_owned();
-            let position = if pointer.is_empty() { node.position } else { node.key_position(&pointer) };
-            let field = if pointer.is_empty() { String::from("the document") } else { format!("`{}`", pointer.trim_start_matches('/').replace('/', ".")) };
+            let position = if pointer.is_empty() {
+                node.position
+            } else {
+                node.key_position(&pointer)
+            };
+            let field = if pointer.is_empty() {
+                String::from("the document")
+            } else {
+                format!("`{}`", pointer.trim_start_matches('/').replace('/', "."))
+            };
             diagnostics
-                .error("schema", Location::at(file, position), format!("{field}: {error}"))
+                .error(
+                    "schema",
+                    Location::at(file, position),
+                    format!("{field}: {error}"),
+                )
                 .help = Some(format!("see schemas/{name}"));
         }
     }

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use crate::content::dataset::{self, Part, Sources};
 use crate::content::document::{self, Node, NodeValue};
 use crate::content::schema::{self, Schema};
-use crate::content::{Draft, Loaded, MarkdownFile, bibtex, code, course, identifier, model, organization, paper, person};
+use crate::content::{
+    Draft, Loaded, MarkdownFile, bibtex, code, course, identifier, model, organization, paper,
+    person,
+};
 use crate::diagnostics::{Diagnostics, Location, Position};
 
 /// What a file is, judged by its name and content.
@@ -36,7 +39,10 @@ pub enum FileKind {
 /// Recognises a file from its name and, for YAML/JSON, its parsed content.
 #[must_use]
 pub fn sniff(path: &Path, node: Option<&Node>) -> FileKind {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
     if name == "citation.cff" || name.ends_with("citation.cff") {
         return FileKind::CitationCff;
     }
@@ -50,8 +56,14 @@ pub fn sniff(path: &Path, node: Option<&Node>) -> FileKind {
         return FileKind::Unknown;
     };
     if let NodeValue::Sequence(items) = &node.value {
-        let records = items.iter().all(|item| item.get("title").is_some() || item.get("stores").is_some());
-        return if records && !items.is_empty() { FileKind::WebCatalog } else { FileKind::Unknown };
+        let records = items
+            .iter()
+            .all(|item| item.get("title").is_some() || item.get("stores").is_some());
+        return if records && !items.is_empty() {
+            FileKind::WebCatalog
+        } else {
+            FileKind::Unknown
+        };
     }
     let has = |key: &str| node.get(key).is_some();
     if has("feedstocks") && !has("title") {
@@ -90,7 +102,11 @@ impl Paths<'_> {
     /// Path as shown in diagnostics.
     fn display(&self, path: &Path) -> String {
         let relative = self.relative(path);
-        if self.label.is_empty() { relative } else { format!("{}/{relative}", self.label.trim_end_matches('/')) }
+        if self.label.is_empty() {
+            relative
+        } else {
+            format!("{}/{relative}", self.label.trim_end_matches('/'))
+        }
     }
 }
 
@@ -100,11 +116,18 @@ pub fn load(root: &Path, label: &str, diagnostics: &mut Diagnostics) -> Loaded {
     let paths = Paths { root, label };
     let mut loaded = Loaded::default();
     if !root.is_dir() {
-        diagnostics.error("missing-content", Location::file(paths.label), "the content folder does not exist");
+        diagnostics.error(
+            "missing-content",
+            Location::file(paths.label),
+            "the content folder does not exist",
+        );
         return loaded;
     }
     for entry in sorted_entries(root) {
-        let name = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = entry
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if name.starts_with('.') || !entry.is_dir() {
             continue;
         }
@@ -115,7 +138,11 @@ pub fn load(root: &Path, label: &str, diagnostics: &mut Diagnostics) -> Loaded {
             }
             "data" | "static" | "images" => {}
             _ => {
-                diagnostics.note("unknown-folder", Location::file(paths.display(&entry)), format!("folder `{name}` is not a content kind; ignored"));
+                diagnostics.note(
+                    "unknown-folder",
+                    Location::file(paths.display(&entry)),
+                    format!("folder `{name}` is not a content kind; ignored"),
+                );
             }
         }
     }
@@ -135,23 +162,40 @@ fn read(path: &Path, display: &str, diagnostics: &mut Diagnostics) -> Option<Str
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Some(text),
             Err(_) => {
-                diagnostics.error("unreadable-file", Location::file(display), "the file is not UTF-8 text");
+                diagnostics.error(
+                    "unreadable-file",
+                    Location::file(display),
+                    "the file is not UTF-8 text",
+                );
                 None
             }
         },
         Err(error) => {
-            diagnostics.error("unreadable-file", Location::file(display), format!("cannot read the file: {error}"));
+            diagnostics.error(
+                "unreadable-file",
+                Location::file(display),
+                format!("cannot read the file: {error}"),
+            );
             None
         }
     }
 }
 
-fn parse(text: &str, line_offset: usize, display: &str, diagnostics: &mut Diagnostics) -> Option<Node> {
+fn parse(
+    text: &str,
+    line_offset: usize,
+    display: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Node> {
     match document::parse_yaml(text, line_offset) {
         Ok(node) => Some(node),
         Err(error) => {
             diagnostics
-                .error("syntax", Location::at(display, error.position), format!("invalid YAML: {}", error.message))
+                .error(
+                    "syntax",
+                    Location::at(display, error.position),
+                    format!("invalid YAML: {}", error.message),
+                )
                 .help = Some("the rest of the library is still built; this file is skipped".into());
             None
         }
@@ -164,11 +208,19 @@ fn parse_file(path: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> 
     parse(&text, 0, &display, diagnostics)
 }
 
-fn load_datasets(dir: &Path, paths: &Paths<'_>, loaded: &mut Loaded, diagnostics: &mut Diagnostics) {
+fn load_datasets(
+    dir: &Path,
+    paths: &Paths<'_>,
+    loaded: &mut Loaded,
+    diagnostics: &mut Diagnostics,
+) {
     for entry in sorted_entries(dir) {
         let display = paths.display(&entry);
         if entry.is_dir() {
-            let id = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let id = entry
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             if id.starts_with('.') {
                 continue;
             }
@@ -184,7 +236,14 @@ fn load_datasets(dir: &Path, paths: &Paths<'_>, loaded: &mut Loaded, diagnostics
         match sniff(&entry, Some(&node)) {
             FileKind::WebCatalog => {
                 let base = paths.relative(dir);
-                web_catalog(&node, &display, &paths.relative(&entry), &base, loaded, diagnostics);
+                web_catalog(
+                    &node,
+                    &display,
+                    &paths.relative(&entry),
+                    &base,
+                    loaded,
+                    diagnostics,
+                );
             }
             kind => unsupported(kind, &display, diagnostics),
         }
@@ -197,21 +256,41 @@ fn unsupported(kind: FileKind, display: &str, diagnostics: &mut Diagnostics) {
             "this is a list of remote feedstock catalogs; Almanac reads feedstock files from content/datasets/<id>/",
             "check out each feedstock's meta.yaml and catalog.yaml into content/datasets/<id>/",
         ),
-        FileKind::IssueForm => ("this is a GitHub issue form, not library content", "move it out of the content folder"),
-        _ => ("Almanac does not know what this file is", "see docs/content.md for the files a library holds"),
+        FileKind::IssueForm => (
+            "this is a GitHub issue form, not library content",
+            "move it out of the content folder",
+        ),
+        _ => (
+            "Almanac does not know what this file is",
+            "see docs/content.md for the files a library holds",
+        ),
     };
-    diagnostics.warning("unsupported-file", Location::file(display), message).help = Some(help.into());
+    diagnostics
+        .warning("unsupported-file", Location::file(display), message)
+        .help = Some(help.into());
 }
 
 fn check_id(id: &str, display: &str, diagnostics: &mut Diagnostics) {
     if !identifier::is_id(id) {
         diagnostics
-            .warning("id-format", Location::file(display), format!("id `{id}` has characters other than a-z, 0-9, `-`, `_`"))
-            .help = Some(format!("rename it to `{}` so URLs stay simple", identifier::slug(id)));
+            .warning(
+                "id-format",
+                Location::file(display),
+                format!("id `{id}` has characters other than a-z, 0-9, `-`, `_`"),
+            )
+            .help = Some(format!(
+            "rename it to `{}` so URLs stay simple",
+            identifier::slug(id)
+        ));
     }
 }
 
-fn dataset_folder(id: &str, dir: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> Option<Draft<almanac_model::Dataset>> {
+fn dataset_folder(
+    id: &str,
+    dir: &Path,
+    paths: &Paths<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Draft<almanac_model::Dataset>> {
     let find = |name: &str| {
         [dir.join(name), dir.join("feedstock").join(name)]
             .into_iter()
@@ -220,10 +299,20 @@ fn dataset_folder(id: &str, dir: &Path, paths: &Paths<'_>, diagnostics: &mut Dia
     let meta_path = find("meta.yaml").or_else(|| find("meta.yml"));
     let catalog_path = find("catalog.yaml").or_else(|| find("catalog.yml"));
     if meta_path.is_none() && catalog_path.is_none() {
-        diagnostics.warning("missing-file", Location::file(paths.display(dir)), "dataset folder has neither meta.yaml nor catalog.yaml; skipped");
+        diagnostics.warning(
+            "missing-file",
+            Location::file(paths.display(dir)),
+            "dataset folder has neither meta.yaml nor catalog.yaml; skipped",
+        );
         return None;
     }
-    Some(load_dataset_files(id, meta_path.as_deref(), catalog_path.as_deref(), paths, diagnostics))
+    Some(load_dataset_files(
+        id,
+        meta_path.as_deref(),
+        catalog_path.as_deref(),
+        paths,
+        diagnostics,
+    ))
 }
 
 fn load_dataset_files(
@@ -244,13 +333,25 @@ fn load_dataset_files(
         schema::validate(Schema::DatasetCatalog, node, &catalog_display, diagnostics);
     }
     let anchor = catalog_path.or(meta_path);
-    let base_dir = anchor.and_then(Path::parent).map(|p| paths.relative(p)).unwrap_or_default();
-    let source_file = meta_path.or(catalog_path).map(|p| paths.relative(p)).unwrap_or_default();
+    let base_dir = anchor
+        .and_then(Path::parent)
+        .map(|p| paths.relative(p))
+        .unwrap_or_default();
+    let source_file = meta_path
+        .or(catalog_path)
+        .map(|p| paths.relative(p))
+        .unwrap_or_default();
     dataset::load(
         id,
         Sources {
-            meta: meta_node.as_ref().map(|node| Part { file: &meta_display, node }),
-            catalog: catalog_node.as_ref().map(|node| Part { file: &catalog_display, node }),
+            meta: meta_node.as_ref().map(|node| Part {
+                file: &meta_display,
+                node,
+            }),
+            catalog: catalog_node.as_ref().map(|node| Part {
+                file: &catalog_display,
+                node,
+            }),
             base_dir: &base_dir,
             source_file: &source_file,
         },
@@ -258,7 +359,14 @@ fn load_dataset_files(
     )
 }
 
-fn web_catalog(node: &Node, display: &str, source_file: &str, base_dir: &str, loaded: &mut Loaded, diagnostics: &mut Diagnostics) {
+fn web_catalog(
+    node: &Node,
+    display: &str,
+    source_file: &str,
+    base_dir: &str,
+    loaded: &mut Loaded,
+    diagnostics: &mut Diagnostics,
+) {
     for record in node.items() {
         schema::validate(Schema::WebCatalogRecord, record, display, diagnostics);
         let id = record
@@ -266,13 +374,26 @@ fn web_catalog(node: &Node, display: &str, source_file: &str, base_dir: &str, lo
             .and_then(Node::as_text)
             .and_then(|url| dataset::repository_of(&url))
             .and_then(|repo| repo.rsplit('/').next().map(identifier::slug))
-            .or_else(|| record.get("title").and_then(Node::as_text).map(|t| identifier::slug(&t)))
+            .or_else(|| {
+                record
+                    .get("title")
+                    .and_then(Node::as_text)
+                    .map(|t| identifier::slug(&t))
+            })
             .unwrap_or_else(|| format!("record-{}", record.position.line));
         let id = unique_id(id, loaded);
-        let part = Part { file: display, node: record };
+        let part = Part {
+            file: display,
+            node: record,
+        };
         loaded.datasets.push(dataset::load(
             &id,
-            Sources { meta: Some(part), catalog: Some(part), base_dir, source_file },
+            Sources {
+                meta: Some(part),
+                catalog: Some(part),
+                base_dir,
+                source_file,
+            },
             diagnostics,
         ));
     }
@@ -282,10 +403,19 @@ fn unique_id(id: String, loaded: &Loaded) -> String {
     if !loaded.datasets.iter().any(|d| d.entity.id == id) {
         return id;
     }
-    (2..).map(|n| format!("{id}-{n}")).find(|candidate| !loaded.datasets.iter().any(|d| &d.entity.id == candidate)).unwrap_or(id)
+    (2..)
+        .map(|n| format!("{id}-{n}"))
+        .find(|candidate| !loaded.datasets.iter().any(|d| &d.entity.id == candidate))
+        .unwrap_or(id)
 }
 
-fn load_markdown_kind(kind: &str, dir: &Path, paths: &Paths<'_>, loaded: &mut Loaded, diagnostics: &mut Diagnostics) {
+fn load_markdown_kind(
+    kind: &str,
+    dir: &Path,
+    paths: &Paths<'_>,
+    loaded: &mut Loaded,
+    diagnostics: &mut Diagnostics,
+) {
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     let mut bibs: Vec<PathBuf> = Vec::new();
     collect(dir, 0, &mut files, &mut bibs, paths, diagnostics);
@@ -295,16 +425,24 @@ fn load_markdown_kind(kind: &str, dir: &Path, paths: &Paths<'_>, loaded: &mut Lo
     }
     for bib in bibs {
         if kind != "papers" {
-            diagnostics.note("unknown-file", Location::file(paths.display(&bib)), "BibTeX files are read only under papers/");
+            diagnostics.note(
+                "unknown-file",
+                Location::file(paths.display(&bib)),
+                "BibTeX files are read only under papers/",
+            );
             continue;
         }
         for entry in bib_entries(&bib, paths, diagnostics) {
-            let draft = paper::from_bibtex(&entry, &paths.display(&bib), &paths.relative(&bib), diagnostics);
+            let draft = paper::from_bibtex(
+                &entry,
+                &paths.display(&bib),
+                &paths.relative(&bib),
+                diagnostics,
+            );
             merge_or_push(draft, &mut loaded.papers);
         }
     }
 }
-
 
 /// Loads one Markdown (or CITATION.cff) entity file of `kind`; a Hugo page
 /// bundle's `.bib` files are taken out of `bibs` and merged into the paper.
@@ -318,10 +456,19 @@ fn markdown_entity(
     diagnostics: &mut Diagnostics,
 ) {
     let display = paths.display(&path);
-    if path.file_name().is_some_and(|n| n.eq_ignore_ascii_case("CITATION.cff")) {
+    if path
+        .file_name()
+        .is_some_and(|n| n.eq_ignore_ascii_case("CITATION.cff"))
+    {
         if let Some(node) = parse_file(&path, paths, diagnostics) {
             schema::validate(Schema::CitationCff, &node, &display, diagnostics);
-            loaded.code.push(code::from_citation_cff(id, &display, &paths.relative(&path), &node, diagnostics));
+            loaded.code.push(code::from_citation_cff(
+                id,
+                &display,
+                &paths.relative(&path),
+                &node,
+                diagnostics,
+            ));
         }
         return;
     }
@@ -330,31 +477,57 @@ fn markdown_entity(
     };
     let split = document::split_front_matter(&text);
     if split.unterminated {
-        diagnostics.error("syntax", Location::at(&display, Position::new(1, 1)), "front matter opened with `---` is never closed");
+        diagnostics.error(
+            "syntax",
+            Location::at(&display, Position::new(1, 1)),
+            "front matter opened with `---` is never closed",
+        );
         return;
     }
-    let Some(front_matter) = parse(split.yaml, split.yaml_line_offset, &display, diagnostics) else {
+    let Some(front_matter) = parse(split.yaml, split.yaml_line_offset, &display, diagnostics)
+    else {
         return;
     };
     if split.yaml.is_empty() {
-        diagnostics.error("missing-front-matter", Location::at(&display, Position::new(1, 1)), "the file has no front matter")
+        diagnostics
+            .error(
+                "missing-front-matter",
+                Location::at(&display, Position::new(1, 1)),
+                "the file has no front matter",
+            )
             .help = Some("start the file with `---`, the YAML fields, and another `---`".into());
         return;
     }
     let source_file = paths.relative(&path);
-    let file = MarkdownFile { path: &display, source_file: &source_file, front_matter, body: split.body };
+    let file = MarkdownFile {
+        path: &display,
+        source_file: &source_file,
+        front_matter,
+        body: split.body,
+    };
     match kind {
         "papers" => {
             schema::validate(Schema::Paper, &file.front_matter, &display, diagnostics);
             let mut draft = paper::from_markdown(id, &file, diagnostics);
             // A Hugo page bundle's cite.bib describes the same paper.
-            if let Some(bundle_dir) = path.parent().filter(|_| path.file_name().is_some_and(|n| n == "index.md")) {
+            if let Some(bundle_dir) = path
+                .parent()
+                .filter(|_| path.file_name().is_some_and(|n| n == "index.md"))
+            {
                 bibs.retain(|bib| {
                     if bib.parent() != Some(bundle_dir) {
                         return true;
                     }
                     for entry in bib_entries(bib, paths, diagnostics) {
-                        paper::merge(&mut draft, paper::from_bibtex(&entry, &paths.display(bib), &paths.relative(bib), diagnostics));
+                        paper::merge(
+                            &mut draft,
+                            paper::from_bibtex(
+                                &entry,
+                                &paths.display(bib),
+                                &paths.relative(bib),
+                                diagnostics,
+                            ),
+                        );
                     }
                     false
                 });
@@ -363,32 +536,52 @@ fn markdown_entity(
         }
         "models" => {
             schema::validate(Schema::Model, &file.front_matter, &display, diagnostics);
-            loaded.models.push(model::from_markdown(id, &file, diagnostics));
+            loaded
+                .models
+                .push(model::from_markdown(id, &file, diagnostics));
         }
         "courses" => {
             schema::validate(Schema::Course, &file.front_matter, &display, diagnostics);
-            loaded.courses.push(course::from_markdown(id, &file, diagnostics));
+            loaded
+                .courses
+                .push(course::from_markdown(id, &file, diagnostics));
         }
         "code" => {
             schema::validate(Schema::Code, &file.front_matter, &display, diagnostics);
-            loaded.code.push(code::from_markdown(id, &file, diagnostics));
+            loaded
+                .code
+                .push(code::from_markdown(id, &file, diagnostics));
         }
         "people" => {
             schema::validate(Schema::Person, &file.front_matter, &display, diagnostics);
-            loaded.people.push(person::from_markdown(id, &file, diagnostics));
+            loaded
+                .people
+                .push(person::from_markdown(id, &file, diagnostics));
         }
         _ => {
-            schema::validate(Schema::Organization, &file.front_matter, &display, diagnostics);
-            loaded.organizations.push(organization::from_markdown(id, &file, diagnostics));
+            schema::validate(
+                Schema::Organization,
+                &file.front_matter,
+                &display,
+                diagnostics,
+            );
+            loaded
+                .organizations
+                .push(organization::from_markdown(id, &file, diagnostics));
         }
     }
 }
 
 /// Adds a BibTeX paper, merging it into a Markdown paper with the same DOI or id.
-fn merge_or_push(draft: Draft<almanac_model::Paper>, papers: &mut Vec<Draft<almanac_model::Paper>>) {
+fn merge_or_push(
+    draft: Draft<almanac_model::Paper>,
+    papers: &mut Vec<Draft<almanac_model::Paper>>,
+) {
     let same = papers.iter_mut().find(|p| {
         p.entity.id == draft.entity.id
-            || (p.entity.doi.is_some() && p.entity.doi.as_deref().map(str::to_lowercase) == draft.entity.doi.as_deref().map(str::to_lowercase))
+            || (p.entity.doi.is_some()
+                && p.entity.doi.as_deref().map(str::to_lowercase)
+                    == draft.entity.doi.as_deref().map(str::to_lowercase))
     });
     match same {
         Some(existing) => paper::merge(existing, draft),
@@ -396,7 +589,11 @@ fn merge_or_push(draft: Draft<almanac_model::Paper>, papers: &mut Vec<Draft<alma
     }
 }
 
-fn bib_entries(path: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> Vec<bibtex::Entry> {
+fn bib_entries(
+    path: &Path,
+    paths: &Paths<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<bibtex::Entry> {
     let display = paths.display(path);
     let Some(text) = read(path, &display, diagnostics) else {
         return Vec::new();
@@ -404,8 +601,16 @@ fn bib_entries(path: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) ->
     let (entries, problems) = bibtex::parse(&text, 0);
     for problem in problems {
         diagnostics
-            .warning("bibtex", Location::at(&display, Position::new(problem.position.line, problem.position.column)), problem.message)
-            .help = Some("the entry is read as far as possible; fix the BibTeX so nothing is lost".into());
+            .warning(
+                "bibtex",
+                Location::at(
+                    &display,
+                    Position::new(problem.position.line, problem.position.column),
+                ),
+                problem.message,
+            )
+            .help =
+            Some("the entry is read as far as possible; fix the BibTeX so nothing is lost".into());
     }
     entries
 }
@@ -420,16 +625,26 @@ fn collect(
     diagnostics: &mut Diagnostics,
 ) {
     for entry in sorted_entries(dir) {
-        let name = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = entry
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if name.starts_with('.') {
             continue;
         }
         if entry.is_dir() {
-            let index = ["index.md", "CITATION.cff"].into_iter().map(|f| entry.join(f)).find(|p| p.is_file());
+            let index = ["index.md", "CITATION.cff"]
+                .into_iter()
+                .map(|f| entry.join(f))
+                .find(|p| p.is_file());
             match index {
                 Some(index) => {
                     files.push((name.clone(), index));
-                    bibs.extend(sorted_entries(&entry).into_iter().filter(|p| p.extension().is_some_and(|e| e == "bib")));
+                    bibs.extend(
+                        sorted_entries(&entry)
+                            .into_iter()
+                            .filter(|p| p.extension().is_some_and(|e| e == "bib")),
+                    );
                 }
                 None if depth < 2 => collect(&entry, depth + 1, files, bibs, paths, diagnostics),
                 None => {}
@@ -444,7 +659,11 @@ fn collect(
         } else if let Some(stem) = name.strip_suffix(".md") {
             files.push((stem.to_owned(), entry));
         } else {
-            diagnostics.note("unknown-file", Location::file(paths.display(&entry)), "not a content file; ignored");
+            diagnostics.note(
+                "unknown-file",
+                Location::file(paths.display(&entry)),
+                "not a content file; ignored",
+            );
         }
     }
 }
@@ -454,9 +673,15 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
     let root = path.parent().unwrap_or(Path::new(""));
     let paths = Paths { root, label: "" };
     let display = path.to_string_lossy().into_owned();
-    let paths = Paths { label: &display_parent(&display), ..paths };
+    let paths = Paths {
+        label: &display_parent(&display),
+        ..paths
+    };
     let mut loaded = Loaded::default();
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let id = identifier::slug(stem.trim_end_matches(".meta").trim_end_matches(".catalog"));
     let node = match path.extension().and_then(|e| e.to_str()) {
         Some("yaml" | "yml" | "json" | "cff") => match parse_file(path, &paths, diagnostics) {
@@ -466,21 +691,51 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
         _ => None,
     };
     match sniff(path, node.as_ref()) {
-        FileKind::FeedstockMeta => loaded.datasets.push(load_dataset_files(&id, Some(path), None, &paths, diagnostics)),
-        FileKind::FeedstockCatalog => loaded.datasets.push(load_dataset_files(&id, None, Some(path), &paths, diagnostics)),
+        FileKind::FeedstockMeta => loaded.datasets.push(load_dataset_files(
+            &id,
+            Some(path),
+            None,
+            &paths,
+            diagnostics,
+        )),
+        FileKind::FeedstockCatalog => loaded.datasets.push(load_dataset_files(
+            &id,
+            None,
+            Some(path),
+            &paths,
+            diagnostics,
+        )),
         FileKind::WebCatalog => {
             if let Some(node) = &node {
-                web_catalog(node, &paths.display(path), &paths.relative(path), "", &mut loaded, diagnostics);
+                web_catalog(
+                    node,
+                    &paths.display(path),
+                    &paths.relative(path),
+                    "",
+                    &mut loaded,
+                    diagnostics,
+                );
             }
         }
         FileKind::CitationCff => {
             if let Some(node) = &node {
-                loaded.code.push(code::from_citation_cff(&id, &paths.display(path), &paths.relative(path), node, diagnostics));
+                loaded.code.push(code::from_citation_cff(
+                    &id,
+                    &paths.display(path),
+                    &paths.relative(path),
+                    node,
+                    diagnostics,
+                ));
             }
         }
         FileKind::Bibtex => {
             for entry in bib_entries(path, &paths, diagnostics) {
-                let draft = paper::from_bibtex(&entry, &paths.display(path), &paths.relative(path), diagnostics);
+                let draft = paper::from_bibtex(
+                    &entry,
+                    &paths.display(path),
+                    &paths.relative(path),
+                    diagnostics,
+                );
                 merge_or_push(draft, &mut loaded.papers);
             }
         }
@@ -489,10 +744,29 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
             let kind = path
                 .ancestors()
                 .filter_map(|a| a.file_name().and_then(|n| n.to_str()))
-                .find(|n| matches!(*n, "papers" | "models" | "courses" | "code" | "people" | "organizations"))
+                .find(|n| {
+                    matches!(
+                        *n,
+                        "papers" | "models" | "courses" | "code" | "people" | "organizations"
+                    )
+                })
                 .unwrap_or("papers");
-            let id = if stem == "index" { display_parent(&display).rsplit('/').next().unwrap_or("index").to_owned() } else { stem.clone() };
-            let mut bibs: Vec<PathBuf> = path.parent().map(sorted_entries).unwrap_or_default().into_iter().filter(|p| p.extension().is_some_and(|e| e == "bib")).collect();
+            let id = if stem == "index" {
+                display_parent(&display)
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("index")
+                    .to_owned()
+            } else {
+                stem.clone()
+            };
+            let mut bibs: Vec<PathBuf> = path
+                .parent()
+                .map(sorted_entries)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "bib"))
+                .collect();
             if stem != "index" {
                 bibs.clear();
             }
@@ -504,22 +778,44 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
 }
 
 fn display_parent(display: &str) -> String {
-    display.rsplit_once('/').map(|(parent, _)| parent.to_owned()).unwrap_or_default()
+    display
+        .rsplit_once('/')
+        .map(|(parent, _)| parent.to_owned())
+        .unwrap_or_default()
 }
 
 /// Loads a dataset from a `meta.yaml` and/or `catalog.yaml` anywhere on disk (tests, `almanac check`).
-pub fn load_dataset_folder(id: &str, meta: Option<&Path>, catalog: Option<&Path>, diagnostics: &mut Diagnostics) -> Draft<almanac_model::Dataset> {
-    let anchor = meta.or(catalog).and_then(Path::parent).unwrap_or(Path::new(""));
+pub fn load_dataset_folder(
+    id: &str,
+    meta: Option<&Path>,
+    catalog: Option<&Path>,
+    diagnostics: &mut Diagnostics,
+) -> Draft<almanac_model::Dataset> {
+    let anchor = meta
+        .or(catalog)
+        .and_then(Path::parent)
+        .unwrap_or(Path::new(""));
     let label = anchor.to_string_lossy().into_owned();
-    let paths = Paths { root: anchor, label: &label };
+    let paths = Paths {
+        root: anchor,
+        label: &label,
+    };
     load_dataset_files(id, meta, catalog, &paths, diagnostics)
 }
 
 /// Loads one kind's folder on its own (e.g. a Hugo Academic `publication/`
 /// folder read as papers), showing paths under `label`.
-pub fn load_kind_folder(kind: almanac_model::EntityKind, dir: &Path, label: &str, diagnostics: &mut Diagnostics) -> Loaded {
+pub fn load_kind_folder(
+    kind: almanac_model::EntityKind,
+    dir: &Path,
+    label: &str,
+    diagnostics: &mut Diagnostics,
+) -> Loaded {
     let parent = dir.parent().unwrap_or(Path::new(""));
-    let paths = Paths { root: parent, label };
+    let paths = Paths {
+        root: parent,
+        label,
+    };
     let mut loaded = Loaded::default();
     load_markdown_kind(kind.plural(), dir, &paths, &mut loaded, diagnostics);
     loaded

@@ -82,7 +82,9 @@ pub fn escape(text: &str) -> String {
 #[must_use]
 pub fn is_safe_url(url: &str) -> bool {
     match url.split_once(':') {
-        Some((scheme, _)) if !scheme.contains('/') => LINK_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()),
+        Some((scheme, _)) if !scheme.contains('/') => {
+            LINK_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str())
+        }
         _ => true,
     }
 }
@@ -93,7 +95,9 @@ mod tests {
 
     #[test]
     fn scripts_and_handlers_are_stripped() {
-        let html = to_html("Hi <script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1))");
+        let html = to_html(
+            "Hi <script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1))",
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
@@ -108,7 +112,10 @@ mod tests {
 
     #[test]
     fn plain_text_is_cut_at_words() {
-        assert_eq!(to_plain("**Bold** text, and *more* text here.", 20), "Bold text, and more…");
+        assert_eq!(
+            to_plain("**Bold** text, and *more* text here.", 20),
+            "Bold text, and more…"
+        );
         assert_eq!(to_plain("Short.", 50), "Short.");
     }
 

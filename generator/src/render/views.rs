@@ -40,8 +40,16 @@ fn link_html(url: &str, text: &str) -> String {
 }
 
 fn license_html(license: &License) -> String {
-    let label = license.spdx.as_deref().filter(|s| *s != "other").unwrap_or(&license.text);
-    let label = if label.is_empty() { "not stated" } else { label };
+    let label = license
+        .spdx
+        .as_deref()
+        .filter(|s| *s != "other")
+        .unwrap_or(&license.text);
+    let label = if label.is_empty() {
+        "not stated"
+    } else {
+        label
+    };
     match &license.url {
         Some(url) => link_html(url, label),
         None => escape(label),
@@ -69,11 +77,19 @@ impl Facts {
     }
     fn doi(&mut self, doi: Option<&str>) {
         if let Some(doi) = doi {
-            self.0.push(("DOI".into(), link_html(&format!("https://doi.org/{doi}"), doi)));
+            self.0.push((
+                "DOI".into(),
+                link_html(&format!("https://doi.org/{doi}"), doi),
+            ));
         }
     }
     fn into_value(self) -> Value {
-        Value::Array(self.0.into_iter().map(|(label, html)| json!({"label": label, "html": html})).collect())
+        Value::Array(
+            self.0
+                .into_iter()
+                .map(|(label, html)| json!({"label": label, "html": html}))
+                .collect(),
+        )
     }
 }
 
@@ -91,7 +107,9 @@ fn externals(references: &[&[Reference]]) -> Vec<Value> {
         for reference in *list {
             if let Reference::External { url, label } = reference {
                 if is_safe_url(url) {
-                    out.push(json!({"url": url, "label": label.clone().unwrap_or_else(|| url.clone())}));
+                    out.push(
+                        json!({"url": url, "label": label.clone().unwrap_or_else(|| url.clone())}),
+                    );
                 }
             }
         }
@@ -110,13 +128,20 @@ fn related(library: &Library, links: &Links, me: &EntityRef) -> Value {
         })
     };
     for edge in links.from(me) {
-        if edge.to.kind == EntityKind::Person || edge.relation == crate::links::Relation::ProvidedBy {
+        if edge.to.kind == EntityKind::Person || edge.relation == crate::links::Relation::ProvidedBy
+        {
             continue; // people and providers have their own lists on the page
         }
-        sections.entry((0, edge.relation.label())).or_default().push(item(&edge.to));
+        sections
+            .entry((0, edge.relation.label()))
+            .or_default()
+            .push(item(&edge.to));
     }
     for edge in links.to(me) {
-        sections.entry((1, edge.relation.inverse_label())).or_default().push(item(&edge.from));
+        sections
+            .entry((1, edge.relation.inverse_label()))
+            .or_default()
+            .push(item(&edge.from));
     }
     Value::Array(
         sections
@@ -133,7 +158,13 @@ fn tags(tags: &[String]) -> Value {
     json!(tags)
 }
 
-fn base(kind: EntityKind, id: &str, title: &str, markdown: &str, source_file: &str) -> (Value, String) {
+fn base(
+    kind: EntityKind,
+    id: &str,
+    title: &str,
+    markdown: &str,
+    source_file: &str,
+) -> (Value, String) {
     let summary = to_plain(markdown, 200);
     (
         json!({
@@ -173,12 +204,28 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
     let mut views = Vec::new();
     for d in &library.datasets {
         let me = EntityRef::new(EntityKind::Dataset, &d.id);
-        let (mut data, summary) = base(EntityKind::Dataset, &d.id, &d.title, &d.description, &d.source_file);
+        let (mut data, summary) = base(
+            EntityKind::Dataset,
+            &d.id,
+            &d.title,
+            &d.description,
+            &d.source_file,
+        );
         let mut facts = Facts(Vec::new());
         facts.html("Licence", license_html(&d.license));
         facts.doi(d.doi.as_deref());
         facts.link("Feedstock", d.feedstock.repository.as_deref());
-        facts.text("Recipes", Some(&d.feedstock.recipes.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(", ")));
+        facts.text(
+            "Recipes",
+            Some(
+                &d.feedstock
+                    .recipes
+                    .iter()
+                    .map(|r| r.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        );
         facts.text("Bakery", d.feedstock.bakery.as_deref());
         data["facts"] = facts.into_value();
         data["tags"] = tags(&d.tags);
@@ -227,13 +274,30 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
         data["acknowledgements"] = json!(d.acknowledgements.as_deref().map(to_html));
         data["externals"] = json!(externals(&[&d.citations]));
         data["related"] = related(library, links, &me);
-        views.push(EntityView { kind: EntityKind::Dataset, id: d.id.clone(), title: d.title.clone(), summary, data });
+        views.push(EntityView {
+            kind: EntityKind::Dataset,
+            id: d.id.clone(),
+            title: d.title.clone(),
+            summary,
+            data,
+        });
     }
     for p in &library.papers {
         let me = EntityRef::new(EntityKind::Paper, &p.id);
-        let (mut data, summary) = base(EntityKind::Paper, &p.id, &p.title, &p.summary, &p.source_file);
+        let (mut data, summary) = base(
+            EntityKind::Paper,
+            &p.id,
+            &p.title,
+            &p.summary,
+            &p.source_file,
+        );
         let mut facts = Facts(Vec::new());
-        facts.text("Published", p.date.as_deref().or(p.year.map(|y| y.to_string()).as_deref()));
+        facts.text(
+            "Published",
+            p.date
+                .as_deref()
+                .or(p.year.map(|y| y.to_string()).as_deref()),
+        );
         facts.text("Venue", p.venue.as_deref());
         facts.doi(p.doi.as_deref());
         facts.link("Link", p.url.as_deref());
@@ -243,11 +307,23 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
         data["bibtex"] = json!(p.bibtex);
         data["externals"] = json!(externals(&[&p.datasets, &p.models, &p.code, &p.cites]));
         data["related"] = related(library, links, &me);
-        views.push(EntityView { kind: EntityKind::Paper, id: p.id.clone(), title: p.title.clone(), summary, data });
+        views.push(EntityView {
+            kind: EntityKind::Paper,
+            id: p.id.clone(),
+            title: p.title.clone(),
+            summary,
+            data,
+        });
     }
     for m in &library.models {
         let me = EntityRef::new(EntityKind::Model, &m.id);
-        let (mut data, summary) = base(EntityKind::Model, &m.id, &m.title, &m.description, &m.source_file);
+        let (mut data, summary) = base(
+            EntityKind::Model,
+            &m.id,
+            &m.title,
+            &m.description,
+            &m.source_file,
+        );
         let mut facts = Facts(Vec::new());
         facts.text("Task", m.task.as_deref());
         facts.text("Framework", m.framework.as_deref());
@@ -259,13 +335,30 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
         data["facts"] = facts.into_value();
         data["tags"] = tags(&m.tags);
         data["people"] = json!([people_value("Authors", &m.authors)]);
-        data["externals"] = json!(externals(&[&m.trained_on, &m.evaluated_on, &m.papers, &m.code]));
+        data["externals"] = json!(externals(&[
+            &m.trained_on,
+            &m.evaluated_on,
+            &m.papers,
+            &m.code
+        ]));
         data["related"] = related(library, links, &me);
-        views.push(EntityView { kind: EntityKind::Model, id: m.id.clone(), title: m.title.clone(), summary, data });
+        views.push(EntityView {
+            kind: EntityKind::Model,
+            id: m.id.clone(),
+            title: m.title.clone(),
+            summary,
+            data,
+        });
     }
     for c in &library.courses {
         let me = EntityRef::new(EntityKind::Course, &c.id);
-        let (mut data, summary) = base(EntityKind::Course, &c.id, &c.title, &c.description, &c.source_file);
+        let (mut data, summary) = base(
+            EntityKind::Course,
+            &c.id,
+            &c.title,
+            &c.description,
+            &c.source_file,
+        );
         let mut facts = Facts(Vec::new());
         facts.text("Level", c.level.as_deref());
         facts.link("Homepage", c.url.as_deref());
@@ -278,11 +371,23 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
         data["links"] = links_value(&c.notebooks);
         data["externals"] = json!(externals(&[&c.datasets, &c.models, &c.papers, &c.code]));
         data["related"] = related(library, links, &me);
-        views.push(EntityView { kind: EntityKind::Course, id: c.id.clone(), title: c.title.clone(), summary, data });
+        views.push(EntityView {
+            kind: EntityKind::Course,
+            id: c.id.clone(),
+            title: c.title.clone(),
+            summary,
+            data,
+        });
     }
     for c in &library.code {
         let me = EntityRef::new(EntityKind::Code, &c.id);
-        let (mut data, summary) = base(EntityKind::Code, &c.id, &c.title, &c.description, &c.source_file);
+        let (mut data, summary) = base(
+            EntityKind::Code,
+            &c.id,
+            &c.title,
+            &c.description,
+            &c.source_file,
+        );
         let mut facts = Facts(Vec::new());
         facts.link("Repository", c.repository.as_deref());
         if let Some(license) = &c.license {
@@ -296,27 +401,51 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
         data["people"] = json!([people_value("Authors", &c.authors)]);
         data["externals"] = json!(externals(&[&c.datasets, &c.papers]));
         data["related"] = related(library, links, &me);
-        views.push(EntityView { kind: EntityKind::Code, id: c.id.clone(), title: c.title.clone(), summary, data });
+        views.push(EntityView {
+            kind: EntityKind::Code,
+            id: c.id.clone(),
+            title: c.title.clone(),
+            summary,
+            data,
+        });
     }
     for p in &library.people {
         let me = EntityRef::new(EntityKind::Person, &p.id);
         let (mut data, summary) = base(EntityKind::Person, &p.id, &p.name, &p.bio, &p.source_file);
         let mut facts = Facts(Vec::new());
         if let Some(orcid) = &p.orcid {
-            facts.html("ORCID", link_html(&format!("https://orcid.org/{orcid}"), orcid));
+            facts.html(
+                "ORCID",
+                link_html(&format!("https://orcid.org/{orcid}"), orcid),
+            );
         }
         if let Some(github) = &p.github {
-            facts.html("GitHub", link_html(&format!("https://github.com/{github}"), github));
+            facts.html(
+                "GitHub",
+                link_html(&format!("https://github.com/{github}"), github),
+            );
         }
         facts.link("Homepage", p.url.as_deref());
         data["facts"] = facts.into_value();
         data["externals"] = json!(externals(&[&p.affiliations]));
         data["related"] = related(library, links, &me);
-        views.push(EntityView { kind: EntityKind::Person, id: p.id.clone(), title: p.name.clone(), summary, data });
+        views.push(EntityView {
+            kind: EntityKind::Person,
+            id: p.id.clone(),
+            title: p.name.clone(),
+            summary,
+            data,
+        });
     }
     for o in &library.organizations {
         let me = EntityRef::new(EntityKind::Organization, &o.id);
-        let (mut data, summary) = base(EntityKind::Organization, &o.id, &o.name, &o.description, &o.source_file);
+        let (mut data, summary) = base(
+            EntityKind::Organization,
+            &o.id,
+            &o.name,
+            &o.description,
+            &o.source_file,
+        );
         let mut facts = Facts(Vec::new());
         if let Some(ror) = &o.ror {
             facts.html("ROR", link_html(&format!("https://ror.org/{ror}"), ror));
@@ -324,7 +453,13 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
         facts.link("Homepage", o.url.as_deref());
         data["facts"] = facts.into_value();
         data["related"] = related(library, links, &me);
-        views.push(EntityView { kind: EntityKind::Organization, id: o.id.clone(), title: o.name.clone(), summary, data });
+        views.push(EntityView {
+            kind: EntityKind::Organization,
+            id: o.id.clone(),
+            title: o.name.clone(),
+            summary,
+            data,
+        });
     }
     views
 }
@@ -332,7 +467,9 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
 /// The view of one entity (for tests and tools).
 #[must_use]
 pub fn entity_view(library: &Library, links: &Links, target: &EntityRef) -> Option<EntityView> {
-    all_entities(library, links).into_iter().find(|v| v.kind == target.kind && v.id == target.id)
+    all_entities(library, links)
+        .into_iter()
+        .find(|v| v.kind == target.kind && v.id == target.id)
 }
 
 /// Cards for a list page.
