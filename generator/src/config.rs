@@ -124,11 +124,10 @@ impl Config {
             });
             format!("{}{}", position.unwrap_or_default(), error.message())
         })?;
-        if let Some(base) = &config.site.base_url {
-            if !base.ends_with('/') {
+        if let Some(base) = &config.site.base_url
+            && !base.ends_with('/') {
                 return Err(format!("site.base_url `{base}` must end with `/`"));
             }
-        }
         Ok(config)
     }
 

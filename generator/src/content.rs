@@ -117,6 +117,7 @@ pub fn read_license_field(
     };
     let url = license::spdx_url(&spdx);
     Some(License {
+        link_title: None,
         spdx: Some(spdx),
         text,
         url,

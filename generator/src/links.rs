@@ -116,7 +116,8 @@ impl Links {
         let mut links = Self::default();
         for d in &library.datasets {
             let me = EntityRef::new(EntityKind::Dataset, &d.id);
-            links.refs(&me, Relation::CiteAs, &d.citations);
+            let cited: Vec<Reference> = d.citations.iter().filter_map(|c| c.reference.clone()).collect();
+            links.refs(&me, Relation::CiteAs, &cited);
         }
         for d in &library.datasets {
             let me = EntityRef::new(EntityKind::Dataset, &d.id);

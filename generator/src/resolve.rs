@@ -144,7 +144,13 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
     for draft in datasets {
         let (mut dataset, refs, agents) = (draft.entity, draft.refs, draft.agents);
         dataset.maintainers = people_index.agents(&agents, &dataset.source_file, diagnostics);
-        dataset.citations = index.resolve_all(&refs, "citations", EntityKind::Paper, diagnostics);
+        for citation in &mut dataset.citations {
+            if let Some(doi) = &citation.doi {
+                let spec = RefSpec { field: "citations", text: doi.clone(), location: crate::diagnostics::Location::file(dataset.source_file.clone()) };
+                citation.reference = index.resolve(&spec, EntityKind::Paper, diagnostics);
+            }
+        }
+        let _ = refs;
         for provider in &mut dataset.providers {
             provider.organization = organizations
                 .iter()
@@ -293,11 +299,10 @@ impl Index {
     ) -> Vec<Reference> {
         let mut out: Vec<Reference> = Vec::new();
         for spec in refs.iter().filter(|r| r.field == field) {
-            if let Some(reference) = self.resolve(spec, expected, diagnostics) {
-                if !out.contains(&reference) {
+            if let Some(reference) = self.resolve(spec, expected, diagnostics)
+                && !out.contains(&reference) {
                     out.push(reference);
                 }
-            }
         }
         out
     }
@@ -430,8 +435,8 @@ impl People {
     ) -> Agent {
         let mut spec = spec.clone();
         // A bare string may be a person id or an ORCID rather than a name.
-        if spec.person.is_none() && spec.orcid.is_none() {
-            if let Some(name) = spec.name.clone() {
+        if spec.person.is_none() && spec.orcid.is_none()
+            && let Some(name) = spec.name.clone() {
                 if matches!(
                     identifier::orcid(&name),
                     identifier::Orcid::Valid(_) | identifier::Orcid::BadChecksum(_)
@@ -443,7 +448,6 @@ impl People {
                     spec.name = None;
                 }
             }
-        }
         let orcid = spec
             .orcid
             .as_deref()

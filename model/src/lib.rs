@@ -11,7 +11,7 @@ mod value;
 
 pub use entity::{EntityKind, EntityRef, Reference};
 pub use library::{
-    Agent, Code, Course, Dataset, Feedstock, Library, License, Link, Model, Organization, Paper,
+    Agent, Citation, Code, Course, Dataset, Feedstock, Library, License, Link, Model, Organization, Paper,
     Person, Provider, ProviderRole, Recipe, Store, StoreScheme,
 };
 pub use value::Value;

@@ -82,6 +82,9 @@ pub struct License {
     /// A link to the licence terms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The title of the licence link, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_title: Option<String>,
 }
 
 /// A labelled hyperlink.
@@ -128,6 +131,22 @@ pub struct Provider {
     /// The organisation entity this provider is, when the library has it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
+    /// Fields Almanac does not model, kept as written.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: BTreeMap<String, Value>,
+}
+
+/// A work to cite for a dataset, as written, with the paper it is when known.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Citation {
+    /// The citation as text (authors, year, title, venue, volume, pages).
+    pub text: String,
+    /// DOI, bare, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doi: Option<String>,
+    /// The paper of this library, or the DOI link, once resolved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<Reference>,
 }
 
 /// A person named as author, maintainer or instructor: always a name, and the
@@ -193,15 +212,19 @@ pub struct Store {
 }
 
 /// One recipe of a feedstock.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recipe {
     /// Recipe id (or the dict object name for `dict_object` recipes).
     pub id: String,
-    /// The Python object path, e.g. `recipe:recipes`.
-    pub object: String,
+    /// The Python object path, e.g. `recipe:recipes`, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// True when `object` names a dict of recipes rather than one recipe.
     #[serde(default)]
     pub dict_object: bool,
+    /// Fields Almanac does not model (descriptions, per-recipe provenance), kept as written.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: BTreeMap<String, Value>,
 }
 
 /// The feedstock a dataset was produced by.
@@ -257,7 +280,7 @@ pub struct Dataset {
     pub doi: Option<String>,
     /// Works to cite for this dataset.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub citations: Vec<Reference>,
+    pub citations: Vec<Citation>,
     /// Thumbnail image URL or content-relative path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<String>,

@@ -87,8 +87,8 @@ pub fn from_citation_cff(
     diagnostics: &mut Diagnostics,
 ) -> Draft<Code> {
     let reader = Reader::new(path, node, CFF_FIELDS, diagnostics);
-    if let Some(version) = reader.string("cff-version", diagnostics) {
-        if !version.starts_with("1.") {
+    if let Some(version) = reader.string("cff-version", diagnostics)
+        && !version.starts_with("1.") {
             let position = reader
                 .get("cff-version")
                 .map_or(node.position, |n| n.position);
@@ -98,7 +98,6 @@ pub fn from_citation_cff(
                 format!("CITATION.cff version `{version}` is not 1.x; read as 1.2.0"),
             );
         }
-    }
     let mut draft = Draft::new(Code {
         id: id.to_owned(),
         source_file: source_file.to_owned(),

@@ -5,12 +5,13 @@
 use std::collections::BTreeMap;
 
 use almanac_model::{
+    Citation,
     Dataset, Feedstock, License, Link, Provider, ProviderRole, Recipe, Store, StoreScheme,
 };
 
 use crate::content::Draft;
 use crate::content::document::{Node, NodeValue};
-use crate::content::fields::{Reader, RefSpec, wrong_type};
+use crate::content::fields::{Reader, wrong_type};
 use crate::content::identifier;
 use crate::content::license::{self, Normalized};
 use crate::diagnostics::{Diagnostics, Location};
@@ -107,6 +108,10 @@ pub fn load(id: &str, sources: Sources<'_>, diagnostics: &mut Diagnostics) -> Dr
         .or(sources.catalog)
         .map_or(sources.source_file, |p| p.file);
 
+    let first_location = match sources.meta.or(sources.catalog) {
+        Some(part) if same_record => Location::at(first_file, part.node.position),
+        _ => Location::file(first_file),
+    };
     let mut draft = Draft::new(Dataset {
         id: id.to_owned(),
         source_file: sources.source_file.to_owned(),
@@ -136,7 +141,7 @@ pub fn load(id: &str, sources: Sources<'_>, diagnostics: &mut Diagnostics) -> Dr
             diagnostics
                 .error(
                     "missing-field",
-                    Location::file(first_file),
+                    first_location.clone(),
                     "the dataset has no `title`",
                 )
                 .help = Some("add `title:` to meta.yaml".into());
@@ -150,7 +155,7 @@ pub fn load(id: &str, sources: Sources<'_>, diagnostics: &mut Diagnostics) -> Dr
     if draft.entity.description.is_empty() {
         diagnostics.warning(
             "missing-field",
-            Location::file(first_file),
+            first_location.clone(),
             "the dataset has no `description`",
         );
     }
@@ -160,38 +165,23 @@ pub fn load(id: &str, sources: Sources<'_>, diagnostics: &mut Diagnostics) -> Dr
     } else {
         diagnostics.warning(
             "missing-file",
-            Location::file(first_file),
+            first_location,
             "the dataset has no meta.yaml",
         );
     }
     if let Some((part, reader)) = catalog_reader {
         read_catalog(part, reader, sources.base_dir, &mut draft, diagnostics);
     }
-    keep_extra(
-        sources.meta,
-        if same_record {
-            &merged_fields
-        } else {
-            META_FIELDS
-        },
-        &mut draft.entity.extra,
-    );
-    if !same_record {
-        keep_extra(sources.catalog, CATALOG_FIELDS, &mut draft.entity.extra);
+    // Known fields that the model has no place for are kept in `extra` without a note.
+    let unmodeled = ["pangeo_forge_version", "pangeo_notebook_version", "contact"];
+    let modeled: Vec<&str> = merged_fields.iter().copied().filter(|f| !unmodeled.contains(f)).collect();
+    if let Some((_, reader)) = &meta {
+        draft.entity.extra.extend(reader.extra(&modeled));
+    }
+    if let Some((_, reader)) = &catalog {
+        draft.entity.extra.extend(reader.extra(&modeled));
     }
     draft
-}
-
-fn keep_extra(
-    part: Option<Part<'_>>,
-    known: &[&str],
-    extra: &mut BTreeMap<String, almanac_model::Value>,
-) {
-    for (key, node) in part.map(|p| p.node.entries()).unwrap_or_default() {
-        if !known.contains(&key.name.as_str()) {
-            extra.insert(key.name.clone(), node.to_value());
-        }
-    }
 }
 
 fn read_meta(
@@ -221,24 +211,20 @@ fn read_meta(
         }
     }
     for item in reader.get("citation").map(Node::items).unwrap_or_default() {
-        match item
-            .get("doi")
-            .and_then(Node::as_text)
-            .and_then(|d| identifier::doi(&d))
-        {
-            Some(doi) => draft.refs.push(RefSpec {
-                field: "citations",
-                text: doi,
-                location: reader.at(item.position),
-            }),
-            None => {
-                diagnostics.note(
-                    "citation-without-doi",
-                    reader.at(item.position),
-                    "this citation has no DOI, so it is shown as text only",
-                );
-            }
+        let doi = item.get("doi").and_then(Node::as_text).and_then(|d| identifier::doi(&d));
+        let text = citation_text(item);
+        if text.is_empty() && doi.is_none() {
+            diagnostics.warning("missing-field", reader.at(item.position), "this citation is empty");
+            continue;
         }
+        if doi.is_none() {
+            diagnostics.note(
+                "citation-without-doi",
+                reader.at(item.position),
+                "this citation has no DOI, so it is shown as text only",
+            );
+        }
+        dataset.citations.push(Citation { text, doi, reference: None });
     }
 
     let maintainers = reader.agents("maintainers", diagnostics);
@@ -259,11 +245,47 @@ fn read_meta(
         diagnostics,
     );
     dataset.providers = providers(&provenance_reader, diagnostics);
+    let provenance_extra = provenance_reader.extra(&["providers", "license", "license_link"]);
+    if !provenance_extra.is_empty() {
+        dataset.extra.insert("provenance".into(), almanac_model::Value::Map(provenance_extra));
+    }
     let license_link = provenance_reader.get("license_link");
     let license_url = license_link
         .and_then(|link| link.get("url").or(Some(link)))
         .and_then(Node::as_text);
     dataset.license = read_license(&provenance_reader, license_url, diagnostics);
+    dataset.license.link_title = license_link.and_then(|link| link.get("title")).and_then(Node::as_text);
+}
+
+/// A citation mapping (`authors`, `year`, `title`, `journal`, `volume`, `pages`) or string as one line of text.
+fn citation_text(item: &Node) -> String {
+    if let Some(text) = item.as_text() {
+        return text;
+    }
+    let field = |key: &str| {
+        let node = item.get(key)?;
+        let text = match node.items() {
+            [] => node.as_text()?,
+            items => items.iter().filter_map(Node::as_text).collect::<Vec<_>>().join(", "),
+        };
+        Some(text.trim().trim_end_matches('.').to_owned()).filter(|t| !t.is_empty())
+    };
+    let mut text = String::new();
+    if let Some(authors) = field("authors").or_else(|| field("author")) {
+        text.push_str(&authors);
+    }
+    if let Some(year) = field("year") {
+        text.push_str(&format!(" ({year})"));
+    }
+    if let Some(title) = field("title") {
+        text.push_str(&format!(". {title}"));
+    }
+    let venue: Vec<String> = ["journal", "volume", "pages"].into_iter().filter_map(field).collect();
+    if !venue.is_empty() {
+        text.push_str(&format!(". {}", venue.join(", ")));
+    }
+    let text = text.trim().trim_start_matches(". ").to_owned();
+    if text.is_empty() { text } else { format!("{text}.") }
 }
 
 fn read_license(
@@ -283,6 +305,7 @@ fn read_license(
             spdx: Some("other".into()),
             text: String::new(),
             url,
+            link_title: None,
         };
     };
     let position = reader
@@ -321,6 +344,7 @@ fn read_license(
         spdx: Some(spdx),
         text,
         url,
+        link_title: None,
     }
 }
 
@@ -344,28 +368,23 @@ fn recipes(reader: &Reader<'_>, diagnostics: &mut Diagnostics) -> Vec<Recipe> {
     };
     let mut recipes = Vec::new();
     for item in items {
-        if let Some(object) = item.get("dict_object").and_then(Node::as_text) {
+        let text = |key: &str| item.get(key).and_then(Node::as_text);
+        let extra = item
+            .entries()
+            .iter()
+            .filter(|(key, node)| !matches!(key.name.as_str(), "id" | "object" | "dict_object") && !node.is_null())
+            .map(|(key, node)| (key.name.clone(), node.to_value()))
+            .collect();
+        if let Some(object) = text("dict_object") {
             let id = object.rsplit(':').next().unwrap_or(&object).to_owned();
-            recipes.push(Recipe {
-                id,
-                object,
-                dict_object: true,
-            });
-        } else if let Some(object) = item.get("object").and_then(Node::as_text) {
-            let id = item
-                .get("id")
-                .and_then(Node::as_text)
-                .unwrap_or_else(|| object.rsplit(':').next().unwrap_or(&object).to_owned());
-            recipes.push(Recipe {
-                id,
-                object,
-                dict_object: false,
-            });
+            recipes.push(Recipe { id, object: Some(object), dict_object: true, extra });
+        } else if let Some(id) = text("id").or_else(|| text("object").map(|o| o.rsplit(':').next().unwrap_or(&o).to_owned())) {
+            recipes.push(Recipe { id, object: text("object"), dict_object: false, extra });
         } else {
             diagnostics.warning(
                 "malformed-recipe",
                 reader.at(item.position),
-                "a recipe needs `object` (e.g. `recipe:name`) or `dict_object`",
+                "a recipe needs an `id`, an `object` (e.g. `recipe:name`) or a `dict_object`",
             );
         }
     }
@@ -391,6 +410,7 @@ fn providers(reader: &Reader<'_>, diagnostics: &mut Diagnostics) -> Vec<Provider
             other_roles: Vec::new(),
             url: fields.string("url", diagnostics),
             organization: None,
+            extra: fields.extra(&["name", "description", "roles", "url"]),
         };
         for (role, position) in fields.strings("roles", diagnostics) {
             match map_role(&role) {
@@ -545,6 +565,12 @@ fn read_store(
         let stem = url.trim_end_matches('/').rsplit('/').next().unwrap_or(&url);
         identifier::slug(stem.trim_end_matches(".zarr"))
     });
+    if !identifier::is_id(&id) {
+        let position = fields.get("id").map_or(item.position, |n| n.position);
+        diagnostics
+            .warning("id-format", fields.at(position), format!("store id `{id}` has characters other than a-z, 0-9, `-`, `_`"))
+            .help = Some(format!("use `{}` so STAC item ids and URLs stay simple", identifier::slug(&id)));
+    }
     let Some((scheme, local_path)) = classify_url(&url, base_dir) else {
         diagnostics
             .error(
@@ -570,23 +596,7 @@ fn read_store(
             "Almanac catalogs Zarr stores; convert the file to Zarr or list it as a link".into(),
         );
     }
-    let mut extra = BTreeMap::new();
-    for (key, node) in item.entries() {
-        if !matches!(
-            key.name.as_str(),
-            "id" | "name"
-                | "url"
-                | "public"
-                | "source"
-                | "source_url"
-                | "xarray_open_kwargs"
-                | "description"
-        ) {
-            if !node.is_null() {
-                extra.insert(key.name.clone(), node.to_value());
-            }
-        }
-    }
+    let extra = fields.extra(&["id", "name", "url", "public", "source", "source_url", "xarray_open_kwargs", "description"]);
     let xarray_open_kwargs = match fields.get("xarray_open_kwargs").map(Node::to_value) {
         Some(almanac_model::Value::Map(map)) => map,
         _ => BTreeMap::new(),

@@ -1,6 +1,8 @@
 //! Reading typed fields out of a [`Node`] tree, tolerantly: wrong types,
 //! unknown keys and likely typos become diagnostics that point at the key.
 
+use std::collections::BTreeMap;
+
 use crate::content::document::{Key, Node, NodeValue};
 use crate::diagnostics::{Diagnostics, Location, Position};
 
@@ -95,6 +97,22 @@ impl<'a> Reader<'a> {
             node,
             aliases,
         }
+    }
+
+    /// The non-null fields not in `modeled`, as written, for an entity's `extra`
+    /// map. Keys read as a typo of a known key are not repeated here.
+    #[must_use]
+    pub fn extra(&self, modeled: &[&str]) -> BTreeMap<String, almanac_model::Value> {
+        self.node
+            .entries()
+            .iter()
+            .filter(|(key, node)| {
+                !modeled.contains(&key.name.as_str())
+                    && !node.is_null()
+                    && !self.aliases.iter().any(|(typo, _)| *typo == key.name)
+            })
+            .map(|(key, node)| (key.name.clone(), node.to_value()))
+            .collect()
     }
 
     /// The file being read.

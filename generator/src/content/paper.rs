@@ -251,6 +251,21 @@ pub fn from_bibtex(
     draft
 }
 
+/// True when two records describe the same work: same DOI, or the same title
+/// once case, punctuation and TeX braces are ignored.
+#[must_use]
+pub fn same_work(a: &Paper, b: &Paper) -> bool {
+    if let (Some(x), Some(y)) = (&a.doi, &b.doi)
+        && x.eq_ignore_ascii_case(y) {
+            return true;
+        }
+    let words = |text: &str| -> String {
+        text.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect()
+    };
+    let (x, y) = (words(&a.title), words(&b.title));
+    !x.is_empty() && (x == y || (x.len().min(y.len()) >= 20 && (x.starts_with(&y) || y.starts_with(&x))))
+}
+
 /// Merges a BibTeX draft into a Markdown draft of the same paper: the
 /// Markdown front matter wins, BibTeX fills the gaps.
 pub fn merge(markdown: &mut Draft<Paper>, bib: Draft<Paper>) {

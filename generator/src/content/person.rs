@@ -74,3 +74,39 @@ pub fn check_orcid(
         }
     }
 }
+
+/// Front-matter fields of a Hugo Academic author profile that Almanac reads or knows.
+pub const HUGO_PROFILE_FIELDS: &[&str] = &[
+    "title", "superuser", "role", "organizations", "bio", "interests", "education", "social", "email",
+    "highlight_name", "user_groups", "first_name", "last_name",
+];
+
+/// Reads a Hugo Academic author profile: the name is `title`, the ORCID and
+/// GitHub handle come from the `social` links, the body is the biography.
+pub fn from_hugo_profile(file: &MarkdownFile<'_>, diagnostics: &mut Diagnostics) -> Draft<Person> {
+    let reader = Reader::new(file.path, &file.front_matter, HUGO_PROFILE_FIELDS, diagnostics);
+    let name = reader.required("title", diagnostics).unwrap_or_else(|| file.source_file.to_owned());
+    let links: Vec<(String, crate::diagnostics::Position)> = reader
+        .get("social")
+        .map(crate::content::document::Node::items)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|item| item.get("link").and_then(|l| l.as_text().map(|t| (t, l.position))))
+        .collect();
+    let orcid = links
+        .iter()
+        .find(|(link, _)| link.contains("orcid.org/"))
+        .and_then(|(link, position)| check_orcid(link, &reader.at(*position), diagnostics));
+    let github = links.iter().find(|(link, _)| link.contains("github.com/")).and_then(|(link, _)| identifier::github(link));
+    Draft::new(Person {
+        id: identifier::slug(&name),
+        source_file: file.source_file.to_owned(),
+        name,
+        orcid,
+        github,
+        url: None,
+        affiliations: Vec::new(),
+        bio: file.body.to_owned(),
+        implicit: false,
+    })
+}

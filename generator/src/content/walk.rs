@@ -455,24 +455,24 @@ fn markdown_entity(
     loaded: &mut Loaded,
     diagnostics: &mut Diagnostics,
 ) {
-    let display = paths.display(&path);
+    let display = paths.display(path);
     if path
         .file_name()
         .is_some_and(|n| n.eq_ignore_ascii_case("CITATION.cff"))
     {
-        if let Some(node) = parse_file(&path, paths, diagnostics) {
+        if let Some(node) = parse_file(path, paths, diagnostics) {
             schema::validate(Schema::CitationCff, &node, &display, diagnostics);
             loaded.code.push(code::from_citation_cff(
                 id,
                 &display,
-                &paths.relative(&path),
+                &paths.relative(path),
                 &node,
                 diagnostics,
             ));
         }
         return;
     }
-    let Some(text) = read(&path, &display, diagnostics) else {
+    let Some(text) = read(path, &display, diagnostics) else {
         return;
     };
     let split = document::split_front_matter(&text);
@@ -498,7 +498,7 @@ fn markdown_entity(
             .help = Some("start the file with `---`, the YAML fields, and another `---`".into());
         return;
     }
-    let source_file = paths.relative(&path);
+    let source_file = paths.relative(path);
     let file = MarkdownFile {
         path: &display,
         source_file: &source_file,
@@ -519,15 +519,22 @@ fn markdown_entity(
                         return true;
                     }
                     for entry in bib_entries(bib, paths, diagnostics) {
-                        paper::merge(
-                            &mut draft,
-                            paper::from_bibtex(
-                                &entry,
-                                &paths.display(bib),
-                                &paths.relative(bib),
-                                diagnostics,
-                            ),
-                        );
+                        let display = paths.display(bib);
+                        let bib_draft = paper::from_bibtex(&entry, &display, &paths.relative(bib), diagnostics);
+                        if paper::same_work(&draft.entity, &bib_draft.entity) {
+                            paper::merge(&mut draft, bib_draft);
+                        } else {
+                            diagnostics
+                                .warning(
+                                    "bibtex-mismatch",
+                                    Location::at(&display, Position::new(entry.position.line, entry.position.column)),
+                                    format!(
+                                        "this BibTeX entry describes “{}”, not the bundle's paper “{}”; not merged",
+                                        bib_draft.entity.title, draft.entity.title
+                                    ),
+                                )
+                                .help = Some("replace cite.bib with the paper's own citation".into());
+                        }
                     }
                     false
                 });
@@ -740,8 +747,9 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
             }
         }
         FileKind::Markdown => {
-            // The folder names the kind (`models/x.md`); anything else is read as a paper.
-            let kind = path
+            // The folder names the kind (`models/x.md`); outside kind folders the
+            // front matter decides: a publication, a Hugo author profile, or neither.
+            let folder_kind = path
                 .ancestors()
                 .filter_map(|a| a.file_name().and_then(|n| n.to_str()))
                 .find(|n| {
@@ -749,8 +757,29 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
                         *n,
                         "papers" | "models" | "courses" | "code" | "people" | "organizations"
                     )
-                })
-                .unwrap_or("papers");
+                });
+            let kind = match folder_kind {
+                Some(kind) => kind,
+                None => match markdown_shape(path) {
+                    MarkdownShape::Publication => "papers",
+                    MarkdownShape::AuthorProfile => {
+                        if let Some(draft) = hugo_profile(path, &paths, diagnostics) {
+                            loaded.people.push(draft);
+                        }
+                        return loaded;
+                    }
+                    MarkdownShape::Other => {
+                        diagnostics
+                            .warning(
+                                "unsupported-file",
+                                Location::file(paths.display(path)),
+                                "this Markdown page is neither a publication nor an author profile",
+                            )
+                            .help = Some("put it in a kind folder (papers/, organizations/, …) to read it as that kind".into());
+                        return loaded;
+                    }
+                },
+            };
             let id = if stem == "index" {
                 display_parent(&display)
                     .rsplit('/')
@@ -819,4 +848,40 @@ pub fn load_kind_folder(
     let mut loaded = Loaded::default();
     load_markdown_kind(kind.plural(), dir, &paths, &mut loaded, diagnostics);
     loaded
+}
+
+/// What a Markdown file outside a kind folder looks like.
+enum MarkdownShape {
+    Publication,
+    AuthorProfile,
+    Other,
+}
+
+fn markdown_shape(path: &Path) -> MarkdownShape {
+    let Ok(text) = fs::read_to_string(path) else {
+        return MarkdownShape::Publication; // the loader reports the read error
+    };
+    let split = document::split_front_matter(&text);
+    let Ok(node) = document::parse_yaml(split.yaml, split.yaml_line_offset) else {
+        return MarkdownShape::Publication; // the loader reports the syntax error
+    };
+    let has = |key: &str| node.get(key).is_some();
+    if has("doi") || has("publication") || has("publication_types") || has("authors") || has("venue") {
+        MarkdownShape::Publication
+    } else if has("superuser") || has("social") || has("role") || has("user_groups") {
+        MarkdownShape::AuthorProfile
+    } else {
+        MarkdownShape::Other
+    }
+}
+
+/// A Hugo Academic author profile (`content/authors/<name>/_index.md`) read as a person.
+fn hugo_profile(path: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> Option<Draft<almanac_model::Person>> {
+    let display = paths.display(path);
+    let text = read(path, &display, diagnostics)?;
+    let split = document::split_front_matter(&text);
+    let node = parse(split.yaml, split.yaml_line_offset, &display, diagnostics)?;
+    let source_file = paths.relative(path);
+    let file = MarkdownFile { path: &display, source_file: &source_file, front_matter: node, body: split.body };
+    Some(person::from_hugo_profile(&file, diagnostics))
 }

@@ -105,13 +105,12 @@ fn externals(references: &[&[Reference]]) -> Vec<Value> {
     let mut out = Vec::new();
     for list in references {
         for reference in *list {
-            if let Reference::External { url, label } = reference {
-                if is_safe_url(url) {
+            if let Reference::External { url, label } = reference
+                && is_safe_url(url) {
                     out.push(
                         json!({"url": url, "label": label.clone().unwrap_or_else(|| url.clone())}),
                     );
                 }
-            }
         }
     }
     out
@@ -183,6 +182,7 @@ fn base(
             "stores": [],
             "providers": [],
             "links": [],
+            "citations": [],
         }),
         summary,
     )
@@ -272,7 +272,24 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
         );
         data["links"] = links_value(&d.links);
         data["acknowledgements"] = json!(d.acknowledgements.as_deref().map(to_html));
-        data["externals"] = json!(externals(&[&d.citations]));
+        let cited: Vec<Reference> = d.citations.iter().filter_map(|c| c.reference.clone()).collect();
+        data["externals"] = json!(externals(&[&cited]));
+        data["citations"] = Value::Array(
+            d.citations
+                .iter()
+                .map(|c| {
+                    let url = c.reference.as_ref().map(|r| match r {
+                        Reference::Entity { target } => entity_url(target),
+                        Reference::External { url, .. } => url.clone(),
+                    });
+                    let label = match &c.reference {
+                        Some(Reference::Entity { .. }) => "In this library",
+                        _ => "DOI",
+                    };
+                    json!({"text": c.text, "url": url, "label": label})
+                })
+                .collect(),
+        );
         data["related"] = related(library, links, &me);
         views.push(EntityView {
             kind: EntityKind::Dataset,
