@@ -124,10 +124,24 @@ impl Config {
             });
             format!("{}{}", position.unwrap_or_default(), error.message())
         })?;
+        // The schema in schemas/ is the contract; serde only maps the fields.
+        let value: toml::Value = toml::from_str(text).map_err(|error| error.message().to_owned())?;
+        let json = serde_json::to_value(&value).map_err(|error| error.to_string())?;
+        let violations = crate::content::schema::violations(crate::content::schema::Schema::Config, &json);
+        if let Some((pointer, message)) = violations.into_iter().next() {
+            let key = pointer.trim_start_matches('/').replace('/', ".");
+            let line = key
+                .rsplit('.')
+                .next()
+                .and_then(|leaf| text.lines().position(|l| l.trim_start().starts_with(leaf)))
+                .map_or_else(String::new, |index| format!("{}:1: ", index + 1));
+            return Err(format!("{line}{key}: {message}"));
+        }
         if let Some(base) = &config.site.base_url
-            && !base.ends_with('/') {
-                return Err(format!("site.base_url `{base}` must end with `/`"));
-            }
+            && !base.ends_with('/')
+        {
+            return Err(format!("site.base_url `{base}` must end with `/`"));
+        }
         Ok(config)
     }
 
@@ -168,5 +182,13 @@ mod tests {
             Config::parse("[site]\nbase_url = \"https://example.org/catalog/\"\n").expect("parse");
         assert_eq!(config.base_path(), "/catalog/");
         assert!(Config::parse("[site]\nbase_url = \"https://example.org\"\n").is_err());
+    }
+
+    #[test]
+    fn schema_rules_apply() {
+        for bad in ["[site]\ntitle = \"\"\n", "[serve]\nport = 0\n", "[site]\nlanguage = \"en_US\"\n", "[site]\nhub_url = \"hub.example.org\"\n", "[build]\noutput_dir = \"\"\n"] {
+            let error = Config::parse(bad).expect_err(bad);
+            assert!(error.starts_with("2:1: "), "{bad}: {error}");
+        }
     }
 }

@@ -53,6 +53,8 @@ impl<T> Draft<T> {
 /// Everything loaded from a library folder.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Loaded {
+    /// How the content folder is shown in diagnostics (e.g. `content`); empty for loose files.
+    pub label: String,
     /// Datasets.
     pub datasets: Vec<Draft<Dataset>>,
     /// Papers.

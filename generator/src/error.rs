@@ -23,6 +23,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The output folder cannot be used.
+    #[error("output folder {path}: {message}")]
+    Output {
+        /// The output folder.
+        path: PathBuf,
+        /// Why not.
+        message: String,
+    },
     /// The theme's templates could not be loaded or rendered.
     #[error("theme {theme}: {message}")]
     Theme {

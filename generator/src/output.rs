@@ -8,6 +8,10 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// A file every output folder holds, so that a build only ever replaces a
+/// folder that an earlier build wrote.
+pub const MARKER: &str = ".almanac-output";
+
 /// Test hook: abort the process after writing this many files, to simulate an
 /// interrupted build (`kill -9` in the middle of writing).
 pub const FAIL_AFTER_ENV: &str = "ALMANAC_TEST_ABORT_AFTER_FILES";
@@ -29,6 +33,7 @@ impl Output {
     ///
     /// [`Error::Io`] when the staging folder cannot be created.
     pub fn start(target: &Path) -> Result<Self> {
+        check_replaceable(target)?;
         let parent = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -51,6 +56,8 @@ impl Output {
         }
         let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
         fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        let marker = staging.join(MARKER);
+        fs::write(&marker, "This folder is written by `almanac build` and replaced by the next build.\n").map_err(|e| Error::io(&marker, e))?;
         Ok(Self {
             target: target.to_path_buf(),
             staging,
@@ -59,6 +66,26 @@ impl Output {
                 .ok()
                 .and_then(|v| v.parse().ok()),
         })
+    }
+
+    /// Refuses to replace `target` unless it is a folder this tool wrote (or
+    /// does not exist yet), and never the project or content folder.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Output`] naming the folder and why it is not replaced.
+    pub fn guard(target: &Path, protected: &[&Path]) -> Result<()> {
+        let absolute = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+        let target_abs = absolute(target);
+        for folder in protected {
+            if absolute(folder).starts_with(&target_abs) {
+                return Err(Error::Output {
+                    path: target.to_path_buf(),
+                    message: format!("the output folder contains {}; choose an output folder of its own", folder.display()),
+                });
+            }
+        }
+        check_replaceable(target)
     }
 
     /// Writes `bytes` to `relative` (a `/`-separated path inside the output).
@@ -153,6 +180,22 @@ impl Output {
     }
 }
 
+fn check_replaceable(target: &Path) -> Result<()> {
+    let Ok(mut entries) = fs::read_dir(target) else {
+        return match fs::metadata(target) {
+            Ok(meta) if !meta.is_dir() => Err(Error::Output { path: target.to_path_buf(), message: "exists and is not a folder".into() }),
+            _ => Ok(()),
+        };
+    };
+    if entries.next().is_none() || target.join(MARKER).is_file() {
+        return Ok(());
+    }
+    Err(Error::Output {
+        path: target.to_path_buf(),
+        message: format!("exists, is not empty and was not written by almanac (no {MARKER}); refusing to replace it"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,5 +231,18 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn foreign_folders_are_not_replaced() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let project = dir.path().join("project");
+        fs::create_dir_all(project.join("content")).expect("mkdir");
+        fs::write(project.join("almanac.toml"), "").expect("write");
+        fs::write(project.join("content/notes.md"), "mine").expect("write");
+        assert!(Output::guard(&project, &[&project]).is_err(), "the project itself");
+        assert!(Output::guard(dir.path(), &[&project]).is_err(), "a parent of the project");
+        assert!(Output::start(&project.join("content")).is_err(), "a non-empty foreign folder");
+        assert!(Output::guard(&project.join("public"), &[&project, &project.join("content")]).is_ok());
     }
 }

@@ -16,6 +16,7 @@ use crate::diagnostics::Diagnostics;
 /// Resolves every reference in `loaded`.
 pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
     let Loaded {
+        label,
         datasets,
         papers,
         models,
@@ -26,6 +27,7 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
     } = loaded;
     let datasets = dedup(
         datasets,
+        &label,
         EntityKind::Dataset,
         |d| &d.id,
         |d| &d.source_file,
@@ -33,6 +35,7 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
     );
     let papers = dedup(
         papers,
+        &label,
         EntityKind::Paper,
         |d| &d.id,
         |d| &d.source_file,
@@ -40,6 +43,7 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
     );
     let models = dedup(
         models,
+        &label,
         EntityKind::Model,
         |d| &d.id,
         |d| &d.source_file,
@@ -47,6 +51,7 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
     );
     let courses = dedup(
         courses,
+        &label,
         EntityKind::Course,
         |d| &d.id,
         |d| &d.source_file,
@@ -54,6 +59,7 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
     );
     let code = dedup(
         code,
+        &label,
         EntityKind::Code,
         |d| &d.id,
         |d| &d.source_file,
@@ -61,6 +67,7 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
     );
     let people = dedup(
         people,
+        &label,
         EntityKind::Person,
         |d| &d.id,
         |d| &d.source_file,
@@ -68,6 +75,7 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
     );
     let organizations = dedup(
         organizations,
+        &label,
         EntityKind::Organization,
         |d| &d.id,
         |d| &d.source_file,
@@ -238,11 +246,16 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
 /// Keeps the first entity of each id and reports the others.
 fn dedup<T>(
     drafts: Vec<Draft<T>>,
+    label: &str,
     kind: EntityKind,
     id: fn(&T) -> &String,
     file: fn(&T) -> &String,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Draft<T>> {
+    let shown = |entity: &T| {
+        let file = file(entity);
+        if label.is_empty() { file.clone() } else { format!("{label}/{file}") }
+    };
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut kept = Vec::new();
     for draft in drafts {
@@ -251,13 +264,13 @@ fn dedup<T>(
             diagnostics
                 .error(
                     "duplicate-id",
-                    crate::diagnostics::Location::file(file(&draft.entity).clone()),
+                    crate::diagnostics::Location::file(shown(&draft.entity)),
                     format!("{} id `{key}` is already used by {first}", kind.name()),
                 )
                 .help = Some("rename one of the two files".into());
             continue;
         }
-        seen.insert(key, file(&draft.entity).clone());
+        seen.insert(key, shown(&draft.entity));
         kept.push(draft);
     }
     kept

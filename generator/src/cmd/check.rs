@@ -76,7 +76,7 @@ fn check_folder(dir: &Path, diagnostics: &mut Diagnostics) -> content::Loaded {
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .map_or_else(|| "dataset".to_owned(), |n| content::identifier::slug(&n));
-    loaded.datasets.push(content::load_dataset_folder(
+    loaded.datasets.extend(content::load_dataset_folder(
         &id,
         meta.as_deref(),
         catalog.as_deref(),

@@ -221,8 +221,10 @@ impl Node {
 pub fn parse_yaml(source: &str, line_offset: usize) -> Result<Node, SyntaxError> {
     let mut builder = Builder::new(line_offset);
     let mut parser = Parser::new_from_str(source);
+    // Load the whole stream, so that text after the first value is a syntax
+    // error rather than silently ignored.
     parser
-        .load(&mut builder, false)
+        .load(&mut builder, true)
         .map_err(|error| SyntaxError {
             position: Position::new(
                 error.marker().line() + line_offset,
@@ -230,6 +232,12 @@ pub fn parse_yaml(source: &str, line_offset: usize) -> Result<Node, SyntaxError>
             ),
             message: error.info().to_owned(),
         })?;
+    if let Some(position) = builder.second_document {
+        return Err(SyntaxError {
+            position,
+            message: "a second YAML document starts here; a content file holds one".into(),
+        });
+    }
     Ok(builder
         .root
         .unwrap_or_else(|| Node::null(Position::new(1 + line_offset, 1))))
@@ -298,6 +306,8 @@ struct Builder {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
     root: Option<Node>,
+    documents: usize,
+    second_document: Option<Position>,
 }
 
 enum Frame {
@@ -321,6 +331,8 @@ impl Builder {
             stack: Vec::new(),
             anchors: HashMap::new(),
             root: None,
+            documents: 0,
+            second_document: None,
         }
     }
 
@@ -418,11 +430,13 @@ impl<'input> SpannedEventReceiver<'input> for Builder {
                     .unwrap_or_else(|| Node::null(position));
                 self.finish(node, 0);
             }
-            Event::Nothing
-            | Event::StreamStart
-            | Event::StreamEnd
-            | Event::DocumentStart(_)
-            | Event::DocumentEnd => {}
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents == 2 {
+                    self.second_document = Some(position);
+                }
+            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
         }
     }
 }
@@ -524,6 +538,14 @@ mod tests {
     fn syntax_errors_have_positions() {
         let error = parse_yaml("a: [1, 2\nb: c\n", 10).expect_err("error");
         assert!(error.position.line > 10, "{error:?}");
+    }
+
+    #[test]
+    fn text_after_the_first_value_is_an_error() {
+        assert!(parse_yaml("[a, b]\ntitle: x\n", 0).is_err());
+        let error = parse_yaml("a: 1\n---\nb: 2\n", 0).expect_err("two documents");
+        assert_eq!(error.position.line, 2);
+        assert!(parse_yaml("", 0).expect("empty").is_null());
     }
 
     #[test]

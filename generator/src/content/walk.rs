@@ -114,7 +114,10 @@ impl Paths<'_> {
 /// is shown in diagnostics (e.g. `content`).
 pub fn load(root: &Path, label: &str, diagnostics: &mut Diagnostics) -> Loaded {
     let paths = Paths { root, label };
-    let mut loaded = Loaded::default();
+    let mut loaded = Loaded {
+        label: label.to_owned(),
+        ..Loaded::default()
+    };
     if !root.is_dir() {
         diagnostics.error(
             "missing-content",
@@ -306,13 +309,13 @@ fn dataset_folder(
         );
         return None;
     }
-    Some(load_dataset_files(
+    load_dataset_files(
         id,
         meta_path.as_deref(),
         catalog_path.as_deref(),
         paths,
         diagnostics,
-    ))
+    )
 }
 
 fn load_dataset_files(
@@ -321,11 +324,16 @@ fn load_dataset_files(
     catalog_path: Option<&Path>,
     paths: &Paths<'_>,
     diagnostics: &mut Diagnostics,
-) -> Draft<almanac_model::Dataset> {
+) -> Option<Draft<almanac_model::Dataset>> {
     let meta_display = meta_path.map(|p| paths.display(p)).unwrap_or_default();
     let catalog_display = catalog_path.map(|p| paths.display(p)).unwrap_or_default();
     let meta_node = meta_path.and_then(|p| parse_file(p, paths, diagnostics));
     let catalog_node = catalog_path.and_then(|p| parse_file(p, paths, diagnostics));
+    // A file that does not parse has been reported; a dataset built from the
+    // rest would be wrong (a title-less page, a "missing" meta.yaml), so skip it.
+    if meta_path.is_some() != meta_node.is_some() || catalog_path.is_some() != catalog_node.is_some() {
+        return None;
+    }
     if let Some(node) = &meta_node {
         schema::validate(Schema::DatasetMeta, node, &meta_display, diagnostics);
     }
@@ -341,7 +349,7 @@ fn load_dataset_files(
         .or(catalog_path)
         .map(|p| paths.relative(p))
         .unwrap_or_default();
-    dataset::load(
+    Some(dataset::load(
         id,
         Sources {
             meta: meta_node.as_ref().map(|node| Part {
@@ -356,7 +364,7 @@ fn load_dataset_files(
             source_file: &source_file,
         },
         diagnostics,
-    )
+    ))
 }
 
 fn web_catalog(
@@ -698,14 +706,14 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
         _ => None,
     };
     match sniff(path, node.as_ref()) {
-        FileKind::FeedstockMeta => loaded.datasets.push(load_dataset_files(
+        FileKind::FeedstockMeta => loaded.datasets.extend(load_dataset_files(
             &id,
             Some(path),
             None,
             &paths,
             diagnostics,
         )),
-        FileKind::FeedstockCatalog => loaded.datasets.push(load_dataset_files(
+        FileKind::FeedstockCatalog => loaded.datasets.extend(load_dataset_files(
             &id,
             None,
             Some(path),
@@ -813,13 +821,14 @@ fn display_parent(display: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Loads a dataset from a `meta.yaml` and/or `catalog.yaml` anywhere on disk (tests, `almanac check`).
+/// Loads a dataset from a `meta.yaml` and/or `catalog.yaml` anywhere on disk
+/// (tests, `almanac check`); `None` when one of the files does not parse.
 pub fn load_dataset_folder(
     id: &str,
     meta: Option<&Path>,
     catalog: Option<&Path>,
     diagnostics: &mut Diagnostics,
-) -> Draft<almanac_model::Dataset> {
+) -> Option<Draft<almanac_model::Dataset>> {
     let anchor = meta
         .or(catalog)
         .and_then(Path::parent)
