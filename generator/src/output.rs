@@ -56,16 +56,19 @@ impl Output {
         }
         let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
         fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
-        let marker = staging.join(MARKER);
-        fs::write(&marker, "This folder is written by `almanac build` and replaced by the next build.\n").map_err(|e| Error::io(&marker, e))?;
-        Ok(Self {
+        let mut output = Self {
             target: target.to_path_buf(),
             staging,
             written: BTreeMap::new(),
             abort_after: std::env::var(FAIL_AFTER_ENV)
                 .ok()
                 .and_then(|v| v.parse().ok()),
-        })
+        };
+        output.write(
+            MARKER,
+            "This folder is written by `almanac build` and replaced by the next build.\n",
+        )?;
+        Ok(output)
     }
 
     /// Refuses to replace `target` unless it is a folder this tool wrote (or

@@ -9,11 +9,11 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use almanac::content::dataset::role_name;
-use almanac::content::document::{Node, NodeValue, parse_yaml};
+use almanac::content::document::{self, Node, NodeValue, parse_yaml};
 use almanac::content::{self, Draft, Loaded, identifier};
 use almanac::diagnostics::{Diagnostic, Diagnostics, Severity};
 use almanac::resolve;
-use almanac_model::{Dataset, EntityKind, Library, Paper, Value};
+use almanac_model::{Dataset, EntityKind, Library, Paper, Reference, Value};
 
 /// The shared samples; the repository sits next to `shared/` (in CI too).
 const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/samples");
@@ -21,6 +21,7 @@ const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/samples
 const CONSOLIDATED: &str =
     "leap/leap-stc__data-management__catalog__output__consolidated-web-catalog.json";
 const BIBLIOGRAPHY: &str = "outputs/bibliography/zanna-research-group";
+const PROFILE: &str = "outputs/bibliography/zanna-research-group/author_admin_index.md";
 
 fn samples() -> PathBuf {
     let dir = PathBuf::from(SAMPLES);
@@ -51,28 +52,33 @@ fn render(d: &Diagnostic) -> String {
 
 /// Every diagnostic with its message, one per line.
 fn listing(diagnostics: &Diagnostics) -> String {
-    let lines = diagnostics
-        .items()
-        .iter()
-        .map(|d| format!("  {}: {}", render(d), d.message));
+    let lines = diagnostics.items().iter();
+    let lines = lines.map(|d| format!("  {}: {}", render(d), d.message));
     lines.collect::<Vec<_>>().join("\n")
 }
 
 fn rendered(diagnostics: &Diagnostics, code: &str) -> Vec<String> {
-    diagnostics
-        .items()
-        .iter()
-        .filter(|d| d.code == code)
-        .map(render)
-        .collect()
+    let matching = diagnostics.items().iter().filter(|d| d.code == code);
+    matching.map(render).collect()
 }
 
 fn errors(diagnostics: &Diagnostics) -> Vec<String> {
-    let errors = diagnostics
-        .items()
-        .iter()
-        .filter(|d| d.severity == Severity::Error);
+    let errors = diagnostics.items().iter();
+    let errors = errors.filter(|d| d.severity == Severity::Error);
     errors.map(render).collect()
+}
+
+/// The rows of a text table: `a | b | c` per line; blank lines and `#` comments skipped.
+fn table(text: &'static str) -> Vec<Vec<&'static str>> {
+    let rows = text.lines().map(str::trim);
+    let rows = rows.filter(|l| !l.is_empty() && !l.starts_with('#'));
+    rows.map(|row| row.split('|').map(str::trim).collect())
+        .collect()
+}
+
+/// Collects the failures of a table-driven test, to report them all at once.
+fn check(failures: &[String]) {
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 // --- The feedstock samples: one case per dataset (meta + catalog) or lone file ---
@@ -109,18 +115,15 @@ impl Case {
 fn list(dir: &Path) -> Vec<PathBuf> {
     let entries =
         fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
-    let mut paths: Vec<PathBuf> = entries
-        .map(|entry| entry.expect("a readable directory entry").path())
-        .collect();
+    let entries = entries.map(|entry| entry.expect("a readable directory entry").path());
+    let mut paths: Vec<PathBuf> = entries.collect();
     paths.sort();
     paths
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .expect("a file name")
-        .to_string_lossy()
-        .into_owned()
+    let name = path.file_name().expect("a file name");
+    name.to_string_lossy().into_owned()
 }
 
 /// Every file of `samples/leap` and `samples/pangeo-forge`, read at test time so that
@@ -129,30 +132,30 @@ fn file_name(path: &Path) -> String {
 fn cases() -> Vec<Case> {
     let mut cases = Vec::new();
     for folder in ["leap", "pangeo-forge"] {
-        let files: Vec<PathBuf> = list(&samples().join(folder))
-            .into_iter()
-            .filter(|p| p.is_file())
-            .collect();
+        let files = list(&samples().join(folder)).into_iter();
+        let files: Vec<PathBuf> = files.filter(|p| p.is_file()).collect();
         assert!(!files.is_empty(), "samples/{folder} holds no samples");
         for path in files {
             let name = file_name(&path);
+            let sibling = |prefix: &str, part: &str| {
+                let sibling = path.with_file_name(format!("{prefix}__{part}.yaml"));
+                sibling.is_file().then_some(sibling)
+            };
             if let Some(prefix) = name.strip_suffix("__meta.yaml") {
-                let catalog = path.with_file_name(format!("{prefix}__catalog.yaml"));
-                let catalog = catalog.is_file().then_some(catalog);
+                let catalog = sibling(prefix, "catalog");
+                let (name, meta) = (prefix.into(), Some(path));
                 cases.push(Case::Dataset {
-                    name: prefix.into(),
-                    meta: Some(path),
+                    name,
+                    meta,
                     catalog,
                 });
             } else if let Some(prefix) = name.strip_suffix("__catalog.yaml") {
-                if !path
-                    .with_file_name(format!("{prefix}__meta.yaml"))
-                    .is_file()
-                {
+                if sibling(prefix, "meta").is_none() {
+                    let (name, catalog) = (prefix.into(), Some(path));
                     cases.push(Case::Dataset {
-                        name: prefix.into(),
+                        name,
                         meta: None,
-                        catalog: Some(path),
+                        catalog,
                     });
                 }
             } else {
@@ -182,7 +185,7 @@ fn load(case: &Case) -> Result<(Loaded, Diagnostics), String> {
                 let id = dataset_id(name);
                 let draft = content::load_dataset_folder(&id, meta, catalog, &mut diagnostics);
                 Loaded {
-                    datasets: vec![draft],
+                    datasets: draft.into_iter().collect(),
                     ..Loaded::default()
                 }
             }
@@ -192,20 +195,27 @@ fn load(case: &Case) -> Result<(Loaded, Diagnostics), String> {
     }));
     result.map_err(|payload| {
         let text = payload.downcast_ref::<&str>().map(|s| (*s).to_owned());
-        payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or(text)
-            .unwrap_or_else(|| "no message".into())
+        let text = payload.downcast_ref::<String>().cloned().or(text);
+        text.unwrap_or_else(|| "no message".into())
     })
 }
 
-fn load_dataset(prefix: &str) -> (Draft<Dataset>, Diagnostics) {
-    let case = cases().into_iter().find(|c| c.name() == prefix);
-    let case = case.unwrap_or_else(|| panic!("no sample `{prefix}`"));
-    let (mut loaded, diagnostics) = load(&case).unwrap_or_else(|e| panic!("{prefix}: panic: {e}"));
-    assert_eq!(loaded.datasets.len(), 1, "{prefix} should load one dataset");
-    (loaded.datasets.remove(0), diagnostics)
+fn load_case(name: &str) -> (Loaded, Diagnostics) {
+    let case = cases().into_iter().find(|c| c.name() == name);
+    let case = case.unwrap_or_else(|| panic!("no sample `{name}`"));
+    load(&case).unwrap_or_else(|e| panic!("{name}: panic: {e}"))
+}
+
+/// The dataset of sample `prefix`; `prefix#id` picks one of a catalog's records.
+fn load_dataset(prefix: &str) -> Draft<Dataset> {
+    let (name, id) = prefix.split_once('#').unwrap_or((prefix, ""));
+    let mut datasets = load_case(name).0.datasets;
+    if id.is_empty() {
+        assert_eq!(datasets.len(), 1, "{name} should load one dataset");
+        return datasets.remove(0);
+    }
+    let found = datasets.into_iter().find(|d| d.entity.id == id);
+    found.unwrap_or_else(|| panic!("{name} has no dataset `{id}`"))
 }
 
 fn load_sample_file(relative: &str) -> (Loaded, Diagnostics) {
@@ -214,6 +224,12 @@ fn load_sample_file(relative: &str) -> (Loaded, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
     let loaded = content::load_file(&path, &mut diagnostics);
     (loaded, diagnostics)
+}
+
+fn resolved(loaded: Loaded) -> (Library, Diagnostics) {
+    let mut diagnostics = Diagnostics::new();
+    let library = resolve::resolve(loaded, &mut diagnostics);
+    (library, diagnostics)
 }
 
 fn entity_count(loaded: &Loaded) -> usize {
@@ -225,14 +241,10 @@ fn entity_count(loaded: &Loaded) -> usize {
         code,
         people,
         organizations,
+        label: _,
     } = loaded;
-    datasets.len()
-        + papers.len()
-        + models.len()
-        + courses.len()
-        + code.len()
-        + people.len()
-        + organizations.len()
+    let counts = [datasets.len(), papers.len(), models.len(), courses.len()];
+    counts.iter().sum::<usize>() + code.len() + people.len() + organizations.len()
 }
 
 /// A case's diagnostics as `[meta |catalog ]severity[code][ xN]`, sorted.
@@ -245,45 +257,51 @@ fn summary(case: &Case, diagnostics: &Diagnostics) -> Vec<String> {
             Case::Dataset { .. } if d.location.file.ends_with("__catalog.yaml") => "catalog ",
             Case::Dataset { .. } => "? ",
         };
-        *counts
-            .entry(format!("{role}{}[{}]", d.severity, d.code))
-            .or_default() += 1;
+        let key = format!("{role}{}[{}]", d.severity, d.code);
+        *counts.entry(key).or_default() += 1;
     }
-    let counted = counts
-        .into_iter()
-        .map(|(k, n)| if n == 1 { k } else { format!("{k} x{n}") });
+    let counted = counts.into_iter();
+    let counted = counted.map(|(k, n)| if n == 1 { k } else { format!("{k} x{n}") });
     counted.collect()
 }
 
 /// What each sample gives: `sample | entities loaded | diagnostics`, each diagnostic
-/// justified by the file's content (the comment above it).
+/// justified by the file's content (the comment above it). Store ids must be id-shaped
+/// (lower-case letters, digits, `-`, `_`, `.`): capitals, spaces and brackets get `id-format`.
 const EXPECTED: &str = "
-# licence `CC BY` names no version, so it cannot be mapped
-carbonplan__ocean-carbon-sink-data-feedstock__feedstock | 1 | meta warning[unknown-license]
+# store id `GCB-2023_dataprod_LDEO-HPD_…` (capitals); licence `CC BY` names no version
+carbonplan__ocean-carbon-sink-data-feedstock__feedstock | 1 | catalog warning[id-format], \
+    meta warning[unknown-license]
 # licence `unknown`
 leap-stc__CASM__feedstock | 1 | meta warning[unknown-license]
-# a provider's `version` (unknown), role `distributor` (host), licence `CC 4.0` (no terms)
-leap-stc__Caravan__feedstock | 1 | meta note[unknown-field], meta warning[provider-role], \
-    meta warning[unknown-license]
+# store id `Caravan - Version 1.6`; a provider's `version` (kept in its extra), role
+# `distributor` (host), licence `CC 4.0` (no terms)
+leap-stc__Caravan__feedstock | 1 | catalog warning[id-format], meta note[unknown-field], \
+    meta warning[provider-role], meta warning[unknown-license]
 # `ags:` for `tags:`; roles `research institution` x2 (no STAC equivalent) and `data provider`
 # (producer); licence `Creative Commons Attribution 4.0 International (CC BY 4.0)`
 leap-stc__GLAB-CSIF__feedstock | 1 | catalog warning[unknown-field], \
     meta warning[license-not-spdx], meta warning[provider-role] x3
-# roles `data provider` x2, `research institution` x2; licence `Creative Commons Attribution 4.0 (CC BY 4.0)`
-leap-stc__GRACE-GRACE-FO-TWS__feedstock | 1 | meta warning[license-not-spdx], meta warning[provider-role] x4
+# store id `GRACE-GRACE-FO-TWS`; roles `data provider` x2, `research institution` x2;
+# licence `Creative Commons Attribution 4.0 (CC BY 4.0)`
+leap-stc__GRACE-GRACE-FO-TWS__feedstock | 1 | catalog warning[id-format], \
+    meta warning[license-not-spdx], meta warning[provider-role] x4
 # licence `Just a Test`
 leap-stc__LEAP_template_feedstock__feedstock | 1 | meta warning[unknown-license]
 leap-stc__LEAP_template_feedstock__output__single-feedstock-web-catalog.json | 1 | warning[unknown-license]
-# recipe `- id: LLC4320-12hourly` has no `object`
-leap-stc__LLC4320_12h_3D-regions_feedstock__feedstock | 1 | meta warning[malformed-recipe]
-# role `distributor`; the licence is a DOI URL
-leap-stc__OSTIA_REP__feedstock | 1 | meta warning[provider-role], meta warning[unknown-license]
-# roles `data provider` x2, `research institution` x2; licence `Creative Commons Attribution 4.0 (CC BY 4.0)`
-leap-stc__SRTMGL1_DEM__feedstock | 1 | meta warning[license-not-spdx], meta warning[provider-role] x4
+# the recipe `- id: LLC4320-12hourly` has no `object`, and is kept as it is
+leap-stc__LLC4320_12h_3D-regions_feedstock__feedstock | 1 |
+# store id `OSTIA-REP`; role `distributor`; the licence is a DOI URL
+leap-stc__OSTIA_REP__feedstock | 1 | catalog warning[id-format], meta warning[provider-role], \
+    meta warning[unknown-license]
+# store id `SRTMGL1-DEM`; roles `data provider` x2, `research institution` x2;
+# licence `Creative Commons Attribution 4.0 (CC BY 4.0)`
+leap-stc__SRTMGL1_DEM__feedstock | 1 | catalog warning[id-format], \
+    meta warning[license-not-spdx], meta warning[provider-role] x4
 # roles `data provider` x2; licence `Creative Commons Attribution-NonCommercial-NoDerivatives 4.0 …`
 leap-stc__VOD-GLAB__feedstock | 1 | meta warning[license-not-spdx], meta warning[provider-role] x2
-# two recipes with only an `id`; licence `Apache Version 2.0`
-leap-stc__arco-era5_feedstock__feedstock | 1 | meta warning[license-not-spdx], meta warning[malformed-recipe] x2
+# licence `Apache Version 2.0` (the two recipes with only an `id` are kept)
+leap-stc__arco-era5_feedstock__feedstock | 1 | meta warning[license-not-spdx]
 # licence `Just a Test`
 leap-stc__chirps_feedstock__feedstock | 1 | meta warning[unknown-license]
 leap-stc__climsim_feedstock__feedstock | 1 |
@@ -294,21 +312,25 @@ leap-stc__cmip6-leap-feedstock__feedstock | 1 | catalog warning[no-stores]
 # not library content
 leap-stc__data-management__.github__ISSUE_TEMPLATE__new_dataset.yaml | 0 | warning[unsupported-file]
 leap-stc__data-management__catalog__input.yaml | 0 | warning[unsupported-file]
-# 32 records: CorrDiff's 42 `.nc` store URLs, CM2-O without a description, CMIP6's
-# `\"stores\": null`, and the free-text licences (9 mapped; 10 not: `Open Data`, `Unknown`,
-# `CC-BY`, …) and non-STAC roles (`data provider` x8, `research institution` x7, `curator` x4,
-# `distributor` x2, `archive`, `doi`) of the feedstocks here and of those not sampled here
+# 32 records: CorrDiff's 42 `.nc` store URLs, CM2-O's `\"description\": \"\"`, CMIP6's
+# `\"stores\": null`, 15 store ids that are not id-shaped (`OSTIA-REP`, `CESM.zarr`,
+# `NOAA Coastwatch Geo-Polar SST`, …), and the free-text licences (9 mapped; 10 not:
+# `Open Data`, `Unknown`, `CC-BY`, …) and non-STAC roles (`data provider` x8,
+# `research institution` x7, `curator` x4, `distributor` x2, `archive`, `doi`) of the
+# feedstocks here and of those not sampled here
 leap-stc__data-management__catalog__output__consolidated-web-catalog.json | 32 | \
-    warning[license-not-spdx] x9, warning[missing-field], warning[no-stores], \
-    warning[provider-role] x23, warning[store-not-zarr] x42, warning[unknown-license] x10
+    warning[id-format] x15, warning[license-not-spdx] x9, warning[missing-field], \
+    warning[no-stores], warning[provider-role] x23, warning[store-not-zarr] x42, \
+    warning[unknown-license] x10
 # licence `unknown`
 leap-stc__eNATL_feedstock__feedstock | 1 | meta warning[unknown-license]
 # licence `No constraints on data access or use.`
 leap-stc__gpcp-feedstock__feedstock | 1 | meta warning[unknown-license]
 leap-stc__metaflux_feedstock__feedstock | 1 |
-# role `curator` (processor)
-leap-stc__sea-surface-altimetry-data-from-copernicus-feedstock__feedstock | 1 | meta warning[provider-role]
-# an old-style catalog: `data_store_prefix`, `catalog_store_prefix`, `recipes` (kept), no stores
+# store id `AVISO (Pangeo Legacy copy)`; role `curator` (processor)
+leap-stc__sea-surface-altimetry-data-from-copernicus-feedstock__feedstock | 1 | \
+    catalog warning[id-format], meta warning[provider-role]
+# an old-style catalog: `data_store_prefix`, `catalog_store_prefix`, `recipes`, no stores
 leap-stc__wavewatch3_feedstock__feedstock | 1 | catalog note[unknown-field] x3, catalog warning[no-stores]
 pangeo-forge__CMIP6-PMIP-feedstock__feedstock | 1 |
 # licence `No constraints on data access or use.`
@@ -316,20 +338,10 @@ pangeo-forge__GPM_3IMERGDL-feedstock__feedstock | 1 | meta warning[unknown-licen
 pangeo-forge__cesm-atm-025deg-feedstock__feedstock | 1 |
 pangeo-forge__cmip6-feedstock__feedstock | 1 |
 pangeo-forge__eNATL60-feedstock__feedstock | 1 |
-# a provider's `orcid` and `github` (unknown), role `provider` (producer), licence `CC0`
+# a provider's `orcid` and `github` (kept in its extra), role `provider` (producer), licence `CC0`
 pangeo-forge__liveocean-feedstock__feedstock | 1 | meta note[unknown-field] x2, \
     meta warning[license-not-spdx], meta warning[provider-role]
 ";
-
-/// The rows of a text table: `a | b | c` per line; blank lines and `#` comments skipped.
-fn table(text: &'static str) -> Vec<Vec<&'static str>> {
-    let rows = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'));
-    rows.map(|row| row.split('|').map(str::trim).collect())
-        .collect()
-}
 
 #[test]
 fn every_feedstock_sample_loads_with_the_expected_diagnostics() {
@@ -345,11 +357,10 @@ fn every_feedstock_sample_loads_with_the_expected_diagnostics() {
             }
         };
         let (entities, actual) = (entity_count(&loaded), summary(case, &diagnostics));
+        let all = listing(&diagnostics);
         let Some(row) = expected.iter().find(|row| row[0] == name) else {
-            let all = listing(&diagnostics);
-            failures.push(format!(
-                "{name}: not in EXPECTED: {entities} | {actual:?}\n{all}"
-            ));
+            let found = format!("{entities} | {actual:?}");
+            failures.push(format!("{name}: not in EXPECTED: {found}\n{all}"));
             continue;
         };
         if entities.to_string() != row[1] {
@@ -357,10 +368,8 @@ fn every_feedstock_sample_loads_with_the_expected_diagnostics() {
         }
         let want: Vec<&str> = row[2].split(", ").filter(|c| !c.is_empty()).collect();
         if actual != want {
-            let all = listing(&diagnostics);
-            failures.push(format!(
-                "{name}:\n  expected {want:?}\n  found    {actual:?}\n{all}"
-            ));
+            let diff = format!("expected {want:?}\n  found    {actual:?}");
+            failures.push(format!("{name}:\n  {diff}\n{all}"));
         }
         // Nothing in these samples is an error; unknown fields are notes or typo warnings.
         let errors = errors(&diagnostics);
@@ -374,10 +383,10 @@ fn every_feedstock_sample_loads_with_the_expected_diagnostics() {
         }
     }
     let count = cases.len();
+    let differ = failures.len();
     assert!(
         failures.is_empty(),
-        "{} of {count} samples differ:\n\n{}",
-        failures.len(),
+        "{differ} of {count} samples differ:\n\n{}",
         failures.join("\n\n")
     );
 }
@@ -391,19 +400,24 @@ const AT_LINES: &[&str] = &[
     "leap/leap-stc__GLAB-CSIF__feedstock__meta.yaml:16 warning[provider-role]",
     "leap/leap-stc__GLAB-CSIF__feedstock__meta.yaml:17 warning[provider-role]",
     "leap/leap-stc__GLAB-CSIF__feedstock__meta.yaml:24 warning[license-not-spdx]",
+    // The provider's `version`, its role `distributor`, the licence, the store's `id`.
     "leap/leap-stc__Caravan__feedstock__meta.yaml:11 note[unknown-field]",
     "leap/leap-stc__Caravan__feedstock__meta.yaml:13 warning[provider-role]",
     "leap/leap-stc__Caravan__feedstock__meta.yaml:15 warning[unknown-license]",
-    "leap/leap-stc__LLC4320_12h_3D-regions_feedstock__feedstock__meta.yaml:12 warning[malformed-recipe]",
+    "leap/leap-stc__Caravan__feedstock__catalog.yaml:10 warning[id-format]",
+    "leap/leap-stc__sea-surface-altimetry-data-from-copernicus-feedstock__feedstock__catalog.yaml:15 warning[id-format]",
     "leap/leap-stc__LEAP_template_feedstock__feedstock__meta.yaml:11 warning[unknown-license]",
     "leap/leap-stc__wavewatch3_feedstock__feedstock__catalog.yaml:2 note[unknown-field]",
     "pangeo-forge/pangeo-forge__liveocean-feedstock__feedstock__meta.yaml:15 note[unknown-field]",
     "pangeo-forge/pangeo-forge__liveocean-feedstock__feedstock__meta.yaml:18 warning[provider-role]",
     "pangeo-forge/pangeo-forge__liveocean-feedstock__feedstock__meta.yaml:21 warning[license-not-spdx]",
-    // The first `.nc` store URL, CMIP6's `"stores": null`, `"roles": ["archive", "doi"]`.
+    // The first `.nc` store URL, CM2-O's record (no description), CMIP6's `"stores": null`,
+    // `"roles": ["archive", "doi"]`, Caravan's store id.
     "leap/leap-stc__data-management__catalog__output__consolidated-web-catalog.json:39 warning[store-not-zarr]",
+    "leap/leap-stc__data-management__catalog__output__consolidated-web-catalog.json:849 warning[missing-field]",
     "leap/leap-stc__data-management__catalog__output__consolidated-web-catalog.json:934 warning[no-stores]",
     "leap/leap-stc__data-management__catalog__output__consolidated-web-catalog.json:1618 warning[provider-role]",
+    "leap/leap-stc__data-management__catalog__output__consolidated-web-catalog.json:2089 warning[id-format]",
 ];
 
 #[test]
@@ -413,23 +427,207 @@ fn diagnostics_point_at_the_offending_line() {
         let (_, diagnostics) = load(&case).unwrap_or_else(|e| panic!("{}: {e}", case.name()));
         all.extend(diagnostics.items().iter().map(render));
     }
-    let missing: Vec<&&str> = AT_LINES
+    let missing = AT_LINES
         .iter()
-        .filter(|want| !all.iter().any(|d| d == *want))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "missing {missing:#?}\namong\n{}",
-        all.join("\n")
-    );
+        .filter(|want| !all.iter().any(|d| d == *want));
+    let missing: Vec<&&str> = missing.collect();
+    let all = all.join("\n");
+    assert!(missing.is_empty(), "missing {missing:#?}\namong\n{all}");
+}
+
+// --- What each dataset keeps ---
+
+/// `sample[#record id] | JSON pointer into the dataset as serialised | value` (`-`: absent).
+const KEPT: &str = "
+# `ags:` is read as `tags:`, and not kept a second time in `extra`.
+leap-stc__GLAB-CSIF__feedstock | /tags/0 | solar-induced chlorophyll fluorescence
+leap-stc__GLAB-CSIF__feedstock | /tags/7 | LCSPP
+leap-stc__GLAB-CSIF__feedstock | /tags/8 | -
+leap-stc__GLAB-CSIF__feedstock | /extra/ags | -
+# Known fields without a field of their own go to `extra`, without a note.
+pangeo-forge__cmip6-feedstock__feedstock | /extra/pangeo_forge_version | 0.8.3
+pangeo-forge__cmip6-feedstock__feedstock | /extra/pangeo_notebook_version | 2021.12.02
+pangeo-forge__CMIP6-PMIP-feedstock__feedstock | /extra/pangeo_notebook_version | 2021.12.02
+pangeo-forge__GPM_3IMERGDL-feedstock__feedstock | /extra/pangeo_notebook_version | 2022.06.02
+pangeo-forge__liveocean-feedstock__feedstock | /extra/pangeo_forge_version | 0.9.0
+pangeo-forge__liveocean-feedstock__feedstock | /extra/pangeo_notebook_version | 2022.07.13
+pangeo-forge__cesm-atm-025deg-feedstock__feedstock | /extra/pangeo_forge_version | 0.8.3
+pangeo-forge__cesm-atm-025deg-feedstock__feedstock | /extra/pangeo_notebook_version | 2022.05.02
+leap-stc__GRACE-GRACE-FO-TWS__feedstock | /extra/contact/email | grace@nasa.gov
+# A provider's unknown keys go to its own `extra` (the unknown-field notes say so).
+pangeo-forge__liveocean-feedstock__feedstock | /providers/0/extra/orcid | 0000-0002-8070-8062
+pangeo-forge__liveocean-feedstock__feedstock | /providers/0/extra/github | parkermac
+leap-stc__Caravan__feedstock | /providers/0/extra/version | 1.6
+# `license_link: {title, url}`: both kept.
+leap-stc__sea-surface-altimetry-data-from-copernicus-feedstock__feedstock | /license/link_title | \
+    Service Commitments and Licence
+leap-stc__data-management__catalog__output__consolidated-web-catalog.json#eobs-feedstock | \
+    /license/link_title | ECA&D and E-OBS terms and conditions of use
+# Recipes with only an `id` are kept, without an object.
+leap-stc__LLC4320_12h_3D-regions_feedstock__feedstock | /feedstock/recipes/0/id | LLC4320-12hourly
+leap-stc__LLC4320_12h_3D-regions_feedstock__feedstock | /feedstock/recipes/0/object | -
+leap-stc__arco-era5_feedstock__feedstock | /feedstock/recipes/0/id | 0_25_deg_pressure_surface_levels
+leap-stc__arco-era5_feedstock__feedstock | /feedstock/recipes/1/id | 0_25_deg_model_levels
+# Store ids that are not id-shaped are reported (EXPECTED), and kept as written.
+leap-stc__Caravan__feedstock | /stores/0/id | Caravan - Version 1.6
+# An old-style catalog's unknown keys.
+leap-stc__wavewatch3_feedstock__feedstock | /extra/data_store_prefix | \
+    gs://leap-scratch/jbusecke/proto_feedstock/latest/data
+leap-stc__wavewatch3_feedstock__feedstock | /extra/catalog_store_prefix | \
+    gs://leap-scratch/jbusecke/proto_feedstock/latest/catalog
+# A consolidated-catalog store's `public` and `xarray_open_kwargs`.
+leap-stc__LEAP_template_feedstock__output__single-feedstock-web-catalog.json | /stores/0/public | false
+leap-stc__LEAP_template_feedstock__output__single-feedstock-web-catalog.json | \
+    /stores/0/xarray_open_kwargs/engine | zarr
+";
+
+/// The value at `pointer`, as text; `-` when there is none.
+fn text_at(value: &serde_json::Value, pointer: &str) -> String {
+    match value.pointer(pointer) {
+        None => "-".into(),
+        Some(serde_json::Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+    }
 }
 
 #[test]
-fn typo_key_is_reported_and_read() {
-    // GLAB-CSIF's catalog has `ags:` for `tags:`.
-    let tags = load_dataset("leap-stc__GLAB-CSIF__feedstock").0.entity.tags;
-    assert_eq!(tags.len(), 8, "tags under `ags:`: {tags:?}");
-    assert_eq!(tags[0], "solar-induced chlorophyll fluorescence");
+fn fields_without_a_place_of_their_own_are_kept() {
+    let mut failures = Vec::new();
+    for row in table(KEPT) {
+        let dataset = load_dataset(row[0]).entity;
+        let json = serde_json::to_value(&dataset).expect("a dataset serialises");
+        let found = text_at(&json, row[1]);
+        if found != row[2] {
+            failures.push(format!(
+                "{} {}: `{found}`, expected `{}`",
+                row[0], row[1], row[2]
+            ));
+        }
+    }
+    check(&failures);
+}
+
+#[test]
+fn consolidated_catalog_keeps_every_record_and_store() {
+    let (loaded, _) = load_sample_file(CONSOLIDATED);
+    // Every record is a dataset with an id of its own.
+    let mut ids: Vec<&str> = loaded
+        .datasets
+        .iter()
+        .map(|d| d.entity.id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 32);
+    // NetCDF files declared as stores are reported (see EXPECTED), and still listed.
+    let stores = |id: &str| {
+        let dataset = loaded.datasets.iter().find(|d| d.entity.id == id);
+        dataset
+            .unwrap_or_else(|| panic!("no record `{id}`"))
+            .entity
+            .stores
+            .clone()
+    };
+    let netcdf = stores("corrdiff-feedstock").into_iter();
+    assert_eq!(netcdf.filter(|s| s.url.ends_with(".nc")).count(), 42);
+    // Store fields without a place of their own go to `store.extra`; nulls are nothing to keep.
+    let stores: Vec<_> = loaded
+        .datasets
+        .iter()
+        .flat_map(|d| &d.entity.stores)
+        .collect();
+    let geospatial = Some(&Value::Bool(true));
+    let count = stores
+        .iter()
+        .filter(|s| s.extra.get("geospatial") == geospatial);
+    let count = count.count();
+    assert!(
+        count >= 10,
+        "stores with `geospatial: true` in extra: {count}"
+    );
+    let nulls = stores
+        .iter()
+        .filter(|s| s.extra.values().any(|v| *v == Value::Null));
+    assert_eq!(nulls.count(), 0, "stores with null values in extra");
+    // The three `license_link`s keep their titles.
+    let titles = loaded.datasets.iter();
+    let titles = titles.filter_map(|d| d.entity.license.link_title.as_deref());
+    let titles: Vec<&str> = titles.collect();
+    let want = [
+        "ECA&D and E-OBS terms and conditions of use",
+        "UK Non-Commercial Government License",
+        "Service Commitments and Licence",
+    ];
+    assert_eq!(titles, want);
+}
+
+#[test]
+#[ignore = "known bug: dataset::load builds a separate catalog.yaml's extra with META_FIELDS \
+            as known too, so wavewatch3's catalog `recipes:` mapping is dropped, though its \
+            unknown-field note says `kept as extra data`"]
+fn catalog_keys_named_like_meta_fields_are_kept() {
+    // The catalog's `recipes:` is a mapping (`small: {pyramid_store_path, extra_metadata}`),
+    // not meta.yaml's recipe list, which is read.
+    let extra = load_dataset("leap-stc__wavewatch3_feedstock__feedstock")
+        .entity
+        .extra;
+    let recipes = extra.get("recipes");
+    let small = matches!(recipes, Some(Value::Map(map)) if map.contains_key("small"));
+    assert!(small, "{extra:?}");
+}
+
+#[test]
+fn citations_are_kept_as_text_with_their_doi() {
+    let grace = load_dataset("leap-stc__GRACE-GRACE-FO-TWS__feedstock");
+    let (library, _) = resolved(Loaded {
+        datasets: vec![grace],
+        ..Loaded::default()
+    });
+    let citations = &library.datasets[0].citations;
+    let want = [
+        (
+            "10.1029/2011WR011453",
+            [
+                "Landerer, F.W., Swenson, S.C",
+                "2012",
+                "Accuracy of scaled GRACE terrestrial water storage estimates.",
+                "Water Resources Research, 48, W04531",
+            ],
+        ),
+        (
+            "10.1029/98JB02844",
+            [
+                "Wahr, J., Molenaar, M., & Bryan, F",
+                "1998",
+                "Time-variable gravity from satellite observations.",
+                "Journal of Geophysical Research, 103, 30205-30229",
+            ],
+        ),
+    ];
+    assert_eq!(citations.len(), want.len(), "{citations:#?}");
+    for (citation, (doi, parts)) in citations.iter().zip(want) {
+        assert_eq!(citation.doi.as_deref(), Some(doi));
+        for part in parts {
+            assert!(citation.text.contains(part), "`{part}` in {citation:?}");
+        }
+        // No paper of this library has the DOI: the reference is the DOI link.
+        let Some(Reference::External { url, .. }) = &citation.reference else {
+            panic!("no DOI link: {citation:?}");
+        };
+        assert_eq!(*url, format!("https://doi.org/{doi}"));
+    }
+}
+
+#[test]
+#[ignore = "known bug: dataset::citation_text trims the trailing `.` of every field, so \
+            `authors: \"Landerer, F.W., Swenson, S.C.\"` loses the last initial's period"]
+fn citation_authors_keep_their_last_initial() {
+    let citations = load_dataset("leap-stc__GRACE-GRACE-FO-TWS__feedstock")
+        .entity
+        .citations;
+    let texts: Vec<&str> = citations.iter().map(|c| c.text.as_str()).collect();
+    assert!(texts[0].contains("Swenson, S.C."), "{texts:?}");
+    assert!(texts[1].contains("& Bryan, F."), "{texts:?}");
 }
 
 /// `sample | SPDX id | licence as written`: free text mapped to SPDX where the
@@ -453,17 +651,19 @@ pangeo-forge__GPM_3IMERGDL-feedstock__feedstock | other | No constraints on data
 fn licences_are_mapped_to_spdx_and_kept_as_written() {
     let mut failures = Vec::new();
     for row in table(LICENSES) {
-        let license = load_dataset(row[0]).0.entity.license;
+        let license = load_dataset(row[0]).entity.license;
         if license.spdx.as_deref() != Some(row[1]) || license.text != row[2] {
             failures.push(format!("{}: {license:?}", row[0]));
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // `proprietary` with a `license_link` takes the link's URL.
+    check(&failures);
+    // `proprietary` with a `license_link` takes the link's URL, and its title.
     let prefix = "leap-stc__sea-surface-altimetry-data-from-copernicus-feedstock__feedstock";
-    let url = load_dataset(prefix).0.entity.license.url;
+    let license = load_dataset(prefix).entity.license;
     let link = "https://marine.copernicus.eu/user-corner/service-commitments-and-licence";
-    assert_eq!(url.as_deref(), Some(link));
+    assert_eq!(license.url.as_deref(), Some(link));
+    let title = license.link_title.as_deref();
+    assert_eq!(title, Some("Service Commitments and Licence"));
 }
 
 /// `sample | provider | STAC roles | other roles`: non-STAC roles are mapped where
@@ -484,75 +684,48 @@ pangeo-forge__cesm-atm-025deg-feedstock__feedstock | National Center for Atmosph
 fn provider_roles_are_mapped_to_stac() {
     let mut failures = Vec::new();
     for row in table(ROLES) {
-        let dataset = load_dataset(row[0]).0.entity;
+        let dataset = load_dataset(row[0]).entity;
         let Some(provider) = dataset.providers.iter().find(|p| p.name == row[1]) else {
             failures.push(format!("{}: no provider `{}`", row[0], row[1]));
             continue;
         };
         let roles: Vec<&str> = provider.roles.iter().map(|r| role_name(*r)).collect();
-        if roles.join(" ") != row[2] || provider.other_roles.join(" ") != row[3] {
-            failures.push(format!(
-                "{} / {}: {roles:?} {:?}",
-                row[0], row[1], provider.other_roles
-            ));
+        let other = &provider.other_roles;
+        if roles.join(" ") != row[2] || other.join(" ") != row[3] {
+            failures.push(format!("{} / {}: {roles:?} {other:?}", row[0], row[1]));
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
-#[test]
-fn consolidated_catalog_keeps_every_record_and_store() {
-    let (loaded, _) = load_sample_file(CONSOLIDATED);
-    // Every record is a dataset with an id of its own.
-    let mut ids: Vec<&str> = loaded
-        .datasets
-        .iter()
-        .map(|d| d.entity.id.as_str())
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    assert_eq!(ids.len(), 32);
-    // NetCDF files declared as stores are reported (see EXPECTED), and still listed.
-    let corrdiff = loaded
-        .datasets
-        .iter()
-        .find(|d| d.entity.id == "corrdiff-feedstock");
-    let stores = &corrdiff.expect("CorrDiff").entity.stores;
-    assert_eq!(stores.iter().filter(|s| s.url.ends_with(".nc")).count(), 42);
+    check(&failures);
 }
 
 #[test]
 fn orcids_with_and_without_prefix_are_one_person() {
     // meta.yaml writes the ORCIDs bare, CITATION.cff as https://orcid.org/ URLs.
-    let (cmip6, _) = load_dataset("leap-stc__cmip6-leap-feedstock__feedstock");
+    let cmip6 = load_dataset("leap-stc__cmip6-leap-feedstock__feedstock");
     let (citation, _) = load_sample_file("leap/leap-stc__cmip6-leap-feedstock__CITATION.cff");
     assert_eq!(citation.code.len(), 1);
     let cff_orcid = citation.code[0].agents[0].orcid.as_deref();
     assert_eq!(cff_orcid, Some("https://orcid.org/0000-0001-8571-865X"));
-    assert_eq!(
-        cmip6.agents[0].orcid.as_deref(),
-        Some("0000-0001-8571-865X")
-    );
+    let meta_orcid = cmip6.agents[0].orcid.as_deref();
+    assert_eq!(meta_orcid, Some("0000-0001-8571-865X"));
 
-    let mut diagnostics = Diagnostics::new();
-    let loaded = Loaded {
+    let (library, diagnostics) = resolved(Loaded {
         datasets: vec![cmip6],
         code: citation.code,
         ..Loaded::default()
-    };
-    let library = resolve::resolve(loaded, &mut diagnostics);
+    });
     assert!(errors(&diagnostics).is_empty(), "{}", listing(&diagnostics));
-    for (orcid, meta_name, cff_name) in [
+    let people = [
         (
             "0000-0001-8571-865X",
             "Julius Busecke",
             "Julius J. M. Busecke",
         ),
         ("0000-0002-4078-0852", "Charles Stern", "Charles I. Stern"),
-    ] {
-        let people: Vec<_> = library
-            .people
-            .iter()
+    ];
+    for (orcid, meta_name, cff_name) in people {
+        let people = library.people.iter();
+        let people: Vec<_> = people
             .filter(|p| p.orcid.as_deref() == Some(orcid))
             .collect();
         assert_eq!(
@@ -562,22 +735,19 @@ fn orcids_with_and_without_prefix_are_one_person() {
             library.people
         );
         let id = Some(people[0].id.as_str());
-        let maintainers = &library.datasets[0].maintainers;
-        let maintainer = maintainers
-            .iter()
-            .find(|a| a.name == meta_name)
-            .expect(meta_name);
-        let author = library.code[0]
-            .authors
-            .iter()
-            .find(|a| a.name == cff_name)
-            .expect(cff_name);
-        assert_eq!(maintainer.person.as_deref(), id, "{meta_name}");
-        assert_eq!(author.person.as_deref(), id, "{cff_name}");
+        let (maintainers, authors) = (&library.datasets[0].maintainers, &library.code[0].authors);
+        let maintainer = maintainers.iter().find(|a| a.name == meta_name);
+        let author = authors.iter().find(|a| a.name == cff_name);
+        assert_eq!(
+            maintainer.expect(meta_name).person.as_deref(),
+            id,
+            "{meta_name}"
+        );
+        assert_eq!(author.expect(cff_name).person.as_deref(), id, "{cff_name}");
     }
 
     // A prefixed ORCID on its own is stored bare too.
-    for (prefix, orcid) in [
+    let prefixed = [
         (
             "leap-stc__eNATL_feedstock__feedstock",
             "0000-0003-1994-1153",
@@ -586,152 +756,62 @@ fn orcids_with_and_without_prefix_are_one_person() {
             "leap-stc__climsim_feedstock__feedstock",
             "0000-0002-5631-889X",
         ),
-    ] {
-        let (dataset, _) = load_dataset(prefix);
-        let loaded = Loaded {
-            datasets: vec![dataset],
+    ];
+    for (prefix, orcid) in prefixed {
+        let datasets = vec![load_dataset(prefix)];
+        let people = resolved(Loaded {
+            datasets,
             ..Loaded::default()
-        };
-        let people = resolve::resolve(loaded, &mut diagnostics).people;
-        assert!(
-            people.iter().any(|p| p.orcid.as_deref() == Some(orcid)),
-            "{prefix}: {people:?}"
-        );
+        });
+        let people = people.0.people;
+        let found = people.iter().any(|p| p.orcid.as_deref() == Some(orcid));
+        assert!(found, "{prefix}: {people:?}");
     }
 }
 
+/// `sample | recipes as id = object dict_object`: a list of `id`/`object` recipes, a
+/// `dict_object` as a mapping (`recipes: {dict_object: …}`) or in a list, or only an `id`.
+const RECIPES: &str = "
+pangeo-forge__eNATL60-feedstock__feedstock | \
+    eNATL60_wtides_1d_mld = recipe:eNATL60_wtides_1d_mld false, \
+    eNATL60_wtides_1d_tsw60m = recipe:eNATL60_wtides_1d_tsw60m false, \
+    eNATL60_wtides_1d_tsw600m = recipe:eNATL60_wtides_1d_tsw600m false
+pangeo-forge__cmip6-feedstock__feedstock | recipes = recipe:recipes true
+pangeo-forge__CMIP6-PMIP-feedstock__feedstock | recipes = recipe:recipes true
+leap-stc__cmip6-leap-feedstock__feedstock | recipes = recipe:recipes true
+leap-stc__LLC4320_12h_3D-regions_feedstock__feedstock | LLC4320-12hourly = - false
+leap-stc__arco-era5_feedstock__feedstock | 0_25_deg_pressure_surface_levels = - false, \
+    0_25_deg_model_levels = - false
+";
+
 #[test]
-fn recipes_as_a_list_and_as_a_dict_object() {
-    let recipes = |prefix: &str| {
-        let recipes = load_dataset(prefix).0.entity.feedstock.recipes;
-        recipes
-            .into_iter()
-            .map(|r| format!("{} = {} {}", r.id, r.object, r.dict_object))
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(
-        recipes("pangeo-forge__eNATL60-feedstock__feedstock"),
-        [
-            "eNATL60_wtides_1d_mld = recipe:eNATL60_wtides_1d_mld false",
-            "eNATL60_wtides_1d_tsw60m = recipe:eNATL60_wtides_1d_tsw60m false",
-            "eNATL60_wtides_1d_tsw600m = recipe:eNATL60_wtides_1d_tsw600m false",
-        ]
-    );
-    // `recipes: {dict_object: …}` (a mapping), and `recipes: [{dict_object: …}]` (a list).
-    for prefix in [
-        "pangeo-forge__cmip6-feedstock__feedstock",
-        "pangeo-forge__CMIP6-PMIP-feedstock__feedstock",
-        "leap-stc__cmip6-leap-feedstock__feedstock",
-    ] {
-        assert_eq!(
-            recipes(prefix),
-            ["recipes = recipe:recipes true"],
-            "{prefix}"
-        );
+fn recipes_as_a_list_a_dict_object_or_an_id() {
+    let mut failures = Vec::new();
+    for row in table(RECIPES) {
+        let recipes = load_dataset(row[0]).entity.feedstock.recipes;
+        let recipes = recipes.iter().map(|r| {
+            let object = r.object.as_deref().unwrap_or("-");
+            format!("{} = {object} {}", r.id, r.dict_object)
+        });
+        let recipes = recipes.collect::<Vec<_>>().join(", ");
+        if recipes != row[1] {
+            failures.push(format!("{}: {recipes}", row[0]));
+        }
     }
-    let bakery = load_dataset("pangeo-forge__liveocean-feedstock__feedstock")
-        .0
-        .entity
-        .feedstock
-        .bakery;
+    check(&failures);
+    let liveocean = load_dataset("pangeo-forge__liveocean-feedstock__feedstock");
+    let bakery = liveocean.entity.feedstock.bakery;
     assert_eq!(bakery.as_deref(), Some("pangeo-ldeo-nsf-earthcube"));
 }
 
-#[test]
-fn unknown_fields_are_kept() {
-    // An old-style catalog: every key is unknown, and kept.
-    let (wavewatch, _) = load_dataset("leap-stc__wavewatch3_feedstock__feedstock");
-    let extra = &wavewatch.entity.extra;
-    let prefix = "gs://leap-scratch/jbusecke/proto_feedstock/latest/data";
-    assert_eq!(
-        extra.get("data_store_prefix").and_then(Value::as_str),
-        Some(prefix)
-    );
-    assert!(extra.contains_key("catalog_store_prefix"), "{extra:?}");
-    let recipes = extra.get("recipes");
-    assert!(
-        matches!(recipes, Some(Value::Map(map)) if map.contains_key("small")),
-        "{extra:?}"
-    );
-
-    // Store fields without a place of their own go to `store.extra`; nulls are nothing to keep.
-    let (loaded, _) = load_sample_file(CONSOLIDATED);
-    let stores: Vec<_> = loaded
-        .datasets
-        .iter()
-        .flat_map(|d| &d.entity.stores)
-        .collect();
-    let geospatial = Some(&Value::Bool(true));
-    let count = stores
-        .iter()
-        .filter(|s| s.extra.get("geospatial") == geospatial)
-        .count();
-    assert!(
-        count >= 10,
-        "stores with `geospatial: true` in extra: {count}"
-    );
-    let nulls = stores
-        .iter()
-        .filter(|s| s.extra.values().any(|v| *v == Value::Null))
-        .count();
-    assert_eq!(nulls, 0, "stores with null values in extra");
-
-    let single =
-        "leap/leap-stc__LEAP_template_feedstock__output__single-feedstock-web-catalog.json";
-    let (single, _) = load_sample_file(single);
-    let store = &single.datasets[0].entity.stores[0];
-    assert_eq!(store.public, Some(false));
-    let engine = store
-        .xarray_open_kwargs
-        .get("engine")
-        .and_then(Value::as_str);
-    assert_eq!(engine, Some("zarr"));
-}
-
-#[test]
-#[ignore = "known bug: dataset.rs has `pangeo_forge_version` and `pangeo_notebook_version` in \
-            META_FIELDS (so no unknown-field note) but stores them nowhere"]
-fn pangeo_forge_versions_are_kept() {
-    let mut failures = Vec::new();
-    for (prefix, forge, notebook) in [
-        (
-            "pangeo-forge__cmip6-feedstock__feedstock",
-            "0.8.3",
-            "2021.12.02",
-        ),
-        (
-            "pangeo-forge__liveocean-feedstock__feedstock",
-            "0.9.0",
-            "2022.07.13",
-        ),
-        (
-            "pangeo-forge__cesm-atm-025deg-feedstock__feedstock",
-            "0.8.3",
-            "2022.05.02",
-        ),
-    ] {
-        let (dataset, _) = load_dataset(prefix);
-        let extra = &dataset.entity.extra;
-        let get = |key: &str| extra.get(key).and_then(Value::as_str);
-        if get("pangeo_forge_version") != Some(forge)
-            || get("pangeo_notebook_version") != Some(notebook)
-        {
-            failures.push(format!("{prefix}: extra = {extra:?}"));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "versions dropped:\n{}",
-        failures.join("\n")
-    );
-}
-
-// --- Never a silent drop: every value of a dataset file is loaded or reported ---
+// --- Never a silent drop: every value of a source file is loaded or reported ---
 
 /// A scalar of a source file: its text, its line, and the lines of the collections around it.
 type Leaf = (String, usize, Vec<usize>);
 
-fn leaves(node: &Node, ancestors: &mut Vec<usize>, out: &mut Vec<Leaf>) {
+/// The scalars under `node`. `ancestors` starts empty: the document itself is no
+/// collection a diagnostic at its first line would be about.
+fn leaves(node: &Node, ancestors: &mut Vec<usize>, out: &mut Vec<Leaf>, root: bool) {
     let children: Vec<&Node> = match &node.value {
         NodeValue::Mapping(entries) => entries.iter().map(|(_, value)| value).collect(),
         NodeValue::Sequence(items) => items.iter().collect(),
@@ -744,71 +824,86 @@ fn leaves(node: &Node, ancestors: &mut Vec<usize>, out: &mut Vec<Leaf>) {
             return;
         }
     };
-    ancestors.push(node.position.line);
-    for child in children {
-        leaves(child, ancestors, out);
+    if !root {
+        ancestors.push(node.position.line);
     }
-    ancestors.pop();
+    for child in children {
+        leaves(child, ancestors, out, false);
+    }
+    if !root {
+        ancestors.pop();
+    }
 }
 
-/// Values of `file` that appear nowhere in the resolved library and that no warning
-/// or error (at their line or an enclosing collection's) accounts for, as `name:line`.
-fn dropped(file: &Path, library: &Library, diagnostics: &Diagnostics) -> Vec<String> {
-    let text = fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    let node = parse_yaml(&text, 0).unwrap_or_else(|e| panic!("{}: {}", file.display(), e.message));
-    let name = file_name(file);
+/// Values of `node` (the document `name`) that appear nowhere in the resolved library
+/// and that no warning or error (at their line or an enclosing collection's) accounts
+/// for, as `name:line`. Diagnostics that something is missing account for nothing.
+fn dropped(name: &str, node: &Node, library: &Library, diagnostics: &Diagnostics) -> Vec<String> {
     let output = serde_json::to_string(library).expect("the library serialises");
     let kept = |text: &str| {
         let escaped = serde_json::to_string(text).expect("a string serialises");
         output.contains(&escaped[1..escaped.len() - 1])
     };
-    let reported: Vec<usize> = diagnostics
-        .items()
-        .iter()
-        .filter(|d| d.severity != Severity::Note && d.location.file.ends_with(&name))
+    let absence = ["missing-field", "missing-file", "no-stores"];
+    let reported = diagnostics.items().iter().filter(|d| {
+        d.severity != Severity::Note
+            && d.location.file.ends_with(name)
+            && !absence.contains(&d.code)
+    });
+    let reported: Vec<usize> = reported
         .filter_map(|d| d.location.position.map(|p| p.line))
         .collect();
     let mut values = Vec::new();
-    leaves(&node, &mut Vec::new(), &mut values);
+    leaves(node, &mut Vec::new(), &mut values, true);
     values.retain(|(value, line, ancestors)| {
-        // ORCIDs and DOIs are stored bare.
+        // ORCIDs, DOIs and GitHub handles are stored bare.
         let bare = match identifier::orcid(value) {
             identifier::Orcid::Valid(bare) => Some(bare),
-            _ => identifier::doi(value),
+            _ => identifier::doi(value).or_else(|| identifier::github(value)),
         };
         !kept(value)
             && !bare.is_some_and(|bare| kept(&bare))
             && !reported.contains(line)
             && !ancestors.iter().any(|a| reported.contains(a))
     });
+    let values = values.into_iter();
     values
-        .into_iter()
         .map(|(value, line, _)| format!("{name}:{line} `{value}`"))
         .collect()
 }
 
-/// Values dropped today, as `file:line,line…`; each is a loader bug. When one is
-/// fixed, the test asks for its entry to go.
+fn parse(path: &Path, front_matter: bool) -> Node {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let (yaml, offset) = if front_matter {
+        let split = document::split_front_matter(&text);
+        (split.yaml.to_owned(), split.yaml_line_offset)
+    } else {
+        (text, 0)
+    };
+    parse_yaml(&yaml, offset).unwrap_or_else(|e| panic!("{}: {}", path.display(), e.message))
+}
+
+/// Values dropped today without a word, as `file:line,line…`, each with its reason.
+/// When one is kept, the test asks for its entry to go.
 const KNOWN_DROPS: &[&str] = &[
-    // META_FIELDS has `pangeo_forge_version`, `pangeo_notebook_version` and `contact`;
-    // dataset.rs stores none of them.
-    "pangeo-forge__CMIP6-PMIP-feedstock__feedstock__meta.yaml:3,4",
-    "pangeo-forge__GPM_3IMERGDL-feedstock__feedstock__meta.yaml:8,9",
-    "pangeo-forge__cesm-atm-025deg-feedstock__feedstock__meta.yaml:6,7",
-    "pangeo-forge__cmip6-feedstock__feedstock__meta.yaml:3,4",
-    "pangeo-forge__liveocean-feedstock__feedstock__meta.yaml:6,7",
-    "leap-stc__GRACE-GRACE-FO-TWS__feedstock__meta.yaml:47",
-    // `citation[]` keeps the DOI only: authors, year, title, journal, volume and pages are lost.
-    "leap-stc__GRACE-GRACE-FO-TWS__feedstock__meta.yaml:30,31,32,33,34,35,38,39,40,41,42,43",
-    // `license_link.title`: License has no place for it.
-    "leap-stc__sea-surface-altimetry-data-from-copernicus-feedstock__feedstock__meta.yaml:22",
-    "leap-stc__data-management__catalog__output__consolidated-web-catalog.json:957,1138,1406",
-    // A provider's unknown keys get a note "kept as extra data", but Provider has no extra map.
-    "pangeo-forge__liveocean-feedstock__feedstock__meta.yaml:15,16",
+    // BUG: `citation[].authors` loses its final `.` (`Swenson, S.C.` → `Swenson, S.C`), see
+    // citation_authors_keep_their_last_initial.
+    "leap-stc__GRACE-GRACE-FO-TWS__feedstock__meta.yaml:30,38",
+    // BUG: the catalog's `recipes:` mapping, see catalog_keys_named_like_meta_fields_are_kept.
+    "leap-stc__wavewatch3_feedstock__feedstock__catalog.yaml:6,8,9",
+    // BUG: the Hugo profile reader knows these fields (so no note) but Person has no place
+    // for them: `role`, `organizations` (not even as affiliations), the short `bio`,
+    // `interests`, `education`, and `social` links other than ORCID and GitHub (e-mail,
+    // Twitter, Google Scholar, ResearchGate, CV), and `user_groups`. (`New York University`,
+    // `Harvard University` and `2009` are found in the bio by chance.)
+    "author_admin_index.md:9,18,21,22,23,24,28,31,32,33,34,35,36,45,48,51,60,63,77",
+    // Hugo theme display hints (`icon`, `icon_pack` of each `social` link): nothing to keep.
+    // (`github`, `orcid` and `ai` are found in the output by chance.)
+    "author_admin_index.md:43,44,46,47,49,53,56,58,61",
 ];
 
 #[test]
-fn no_value_of_a_feedstock_file_is_silently_dropped() {
+fn no_value_of_a_source_file_is_silently_dropped() {
     let mut drops = Vec::new();
     for case in cases() {
         let Ok((loaded, mut diagnostics)) = load(&case) else {
@@ -819,22 +914,30 @@ fn no_value_of_a_feedstock_file_is_silently_dropped() {
         }
         let library = resolve::resolve(loaded, &mut diagnostics);
         for file in case.files() {
-            drops.extend(dropped(&file, &library, &diagnostics));
+            let node = parse(&file, false);
+            drops.extend(dropped(&file_name(&file), &node, &library, &diagnostics));
         }
     }
-    let known: Vec<String> = KNOWN_DROPS
-        .iter()
-        .flat_map(|entry| {
-            let (file, lines) = entry.rsplit_once(':').expect("file:lines");
-            lines.split(',').map(move |line| format!("{file}:{line}"))
-        })
-        .collect();
+    // The Hugo author profile's front matter.
+    let (loaded, mut diagnostics) = load_sample_file(PROFILE);
+    let library = resolve::resolve(loaded, &mut diagnostics);
+    let node = parse(&samples().join(PROFILE), true);
+    drops.extend(dropped(
+        "author_admin_index.md",
+        &node,
+        &library,
+        &diagnostics,
+    ));
+
+    let known = KNOWN_DROPS.iter().flat_map(|entry| {
+        let (file, lines) = entry.rsplit_once(':').expect("file:lines");
+        lines.split(',').map(move |line| format!("{file}:{line}"))
+    });
+    let known: Vec<String> = known.collect();
     let at = |drop: &String| drop.split(' ').next().unwrap_or_default().to_owned();
     let new: Vec<&String> = drops.iter().filter(|d| !known.contains(&at(d))).collect();
-    let fixed: Vec<&String> = known
-        .iter()
-        .filter(|k| !drops.iter().any(|d| at(d) == **k))
-        .collect();
+    let fixed = known.iter().filter(|k| !drops.iter().any(|d| at(d) == **k));
+    let fixed: Vec<&String> = fixed.collect();
     assert!(
         new.is_empty() && fixed.is_empty(),
         "values neither loaded nor reported: {new:#?}\nin KNOWN_DROPS but now kept (delete them): \
@@ -847,9 +950,8 @@ fn no_value_of_a_feedstock_file_is_silently_dropped() {
 /// Folders of `publication/` that are page bundles (`<slug>/index.md`).
 fn bundles() -> Vec<String> {
     let dir = samples().join(BIBLIOGRAPHY).join("publication");
-    let bundles = list(&dir)
-        .into_iter()
-        .filter(|path| path.join("index.md").is_file());
+    let bundles = list(&dir).into_iter();
+    let bundles = bundles.filter(|path| path.join("index.md").is_file());
     bundles.map(|path| file_name(&path)).collect()
 }
 
@@ -874,19 +976,8 @@ fn check_papers(loaded: &Loaded) {
     }
 }
 
-/// Bundles whose cite.bib (as published) describes another paper.
-const MISMATCHED_BUNDLES: &[(&str, &str)] = &[
-    ("camps-valls-et-al-2023", "ClimSim"),
-    ("falasca-et-al-2023b", "Exploring the nonstationarity"),
-    ("gregory-et-al-2023", "Generative data-driven approaches"),
-    (
-        "perezhogin-et-al-2023",
-        "Deep learning of systematic sea ice",
-    ),
-];
-
 #[test]
-fn publication_bundles_load_as_papers() {
+fn publication_bundles_load_as_papers_without_errors() {
     let bundles = bundles();
     let (loaded, diagnostics) = load_publications();
     let ids: Vec<&str> = loaded.papers.iter().map(|p| p.entity.id.as_str()).collect();
@@ -895,92 +986,101 @@ fn publication_bundles_load_as_papers() {
         "one paper per bundle; `_index.md` is the section page"
     );
     check_papers(&loaded);
-
-    // Hugo's `doi: 'https://doi.org/10.48550/arXiv:2306.09045'` is fixed and reported.
-    let doi = |id: &str| paper(&loaded, id).entity.doi.clone();
-    assert_eq!(
-        doi("sane-et-al-2023").as_deref(),
-        Some("10.48550/arXiv.2306.09045")
-    );
-    let malformed = rendered(&diagnostics, "malformed-doi");
-    let sane = "zanna-research-group/publication/sane-et-al-2023/index.md:9 warning[malformed-doi]";
-    assert_eq!(malformed, [sane]);
-    assert_eq!(
-        doi("yu-et-al-2023").as_deref(),
-        Some("10.48550/arXiv.2306.08754")
-    );
-    assert_eq!(
-        doi("guillaumin-zanna-2021").as_deref(),
-        Some("10.1029/2021MS002534")
-    );
-    assert_eq!(doi("Liu-et-al-2021"), None, "`doi: ''` is no DOI");
-
-    // Capitalised folder names make ids that are not URL-safe.
-    let capitalised = bundles.iter().filter(|b| b.chars().any(char::is_uppercase));
-    let capitalised: Vec<String> = capitalised
-        .map(|b| format!("zanna-research-group/publication/{b}/index.md warning[id-format]"))
-        .collect();
-    assert_eq!(rendered(&diagnostics, "id-format"), capitalised);
-    // Hugo keys Almanac does not read (`url_poster`) are notes.
-    let notes = diagnostics
-        .items()
-        .iter()
-        .filter(|d| d.severity == Severity::Note);
-    for d in notes {
-        assert_eq!(d.code, "unknown-field", "{}", render(d));
-    }
-}
-
-#[test]
-#[ignore = "known bug: Hugo's `doi: ''` fails schemas/common.schema.json#/$defs/doi \
-            (error[schema]), though the loader reads it as no DOI"]
-fn publication_bundles_have_no_errors() {
-    // `doi: ''` in Liu-et-al-2021, gregory-et-al-2023b, newsom-et-al-2023 and wu-et-al-2023.
-    let (_, diagnostics) = load_publications();
+    // Hugo's `doi: ''` (Liu, gregory-b, newsom-2023, wu) is no DOI, and no schema error.
     let errors = errors(&diagnostics);
     assert!(
         errors.is_empty(),
         "errors in valid Hugo bundles: {errors:#?}"
     );
+    let doi = |id: &str| paper(&loaded, id).entity.doi.clone();
+    let none = ["Liu-et-al-2021", "gregory-et-al-2023b", "wu-et-al-2023"];
+    for id in none {
+        assert_eq!(doi(id), None, "{id}: `doi: ''` is no DOI");
+    }
+    let dois = [
+        // newsom-et-al-2023's cite.bib has `eprint={2307.11902}`.
+        ("newsom-et-al-2023", "10.48550/arXiv.2307.11902"),
+        ("yu-et-al-2023", "10.48550/arXiv.2306.08754"),
+        ("guillaumin-zanna-2021", "10.1029/2021MS002534"),
+        // `doi: 'https://doi.org/10.48550/arXiv:2306.09045'` is fixed and reported.
+        ("sane-et-al-2023", "10.48550/arXiv.2306.09045"),
+    ];
+    for (id, want) in dois {
+        assert_eq!(doi(id).as_deref(), Some(want), "{id}");
+    }
+    let sane = "zanna-research-group/publication/sane-et-al-2023/index.md:9 warning[malformed-doi]";
+    assert_eq!(rendered(&diagnostics, "malformed-doi"), [sane]);
+
+    // Capitalised folder names make ids that are not URL-safe.
+    let capitalised = bundles.iter().filter(|b| b.chars().any(char::is_uppercase));
+    let capitalised = capitalised
+        .map(|b| format!("zanna-research-group/publication/{b}/index.md warning[id-format]"));
+    let capitalised: Vec<String> = capitalised.collect();
+    assert_eq!(rendered(&diagnostics, "id-format"), capitalised);
+    // Hugo keys Almanac does not read (`url_poster`) are notes.
+    let notes = diagnostics.items().iter();
+    for d in notes.filter(|d| d.severity == Severity::Note) {
+        assert_eq!(d.code, "unknown-field", "{}", render(d));
+    }
 }
+
+/// `bundle | its own title | its first author | the title of the paper its cite.bib
+/// (as published) describes instead`.
+const MISMATCHED: &str = "
+camps-valls-et-al-2023 | Discovering causal relations and equations from data | G. Camps-Valls | \
+    ClimSim: An open large-scale dataset
+falasca-et-al-2023b | Causal inference in spatiotemporal climate fields through linear response \
+    theory | Fabrizio_Falasca | Exploring the nonstationarity of coastal sea level
+gregory-et-al-2023 | Deep learning of systematic sea ice model errors from data assimilation \
+    increments | W. Gregory | Generative data-driven approaches
+perezhogin-et-al-2023 | Generative data-driven approaches for stochastic subgrid \
+    parameterizations in an idealized ocean model | Pavel_Perezhogin | \
+    Deep learning of systematic sea ice
+";
 
 #[test]
 fn publication_cite_bib_fills_gaps_and_reports_malformed_entries() {
     let (loaded, diagnostics) = load_publications();
     let dir = samples().join(BIBLIOGRAPHY).join("publication");
+    let mismatched: Vec<&str> = table(MISMATCHED).iter().map(|row| row[0]).collect();
     for bundle in bundles() {
-        let mismatched = MISMATCHED_BUNDLES.iter().any(|(b, _)| *b == bundle);
-        if dir.join(&bundle).join("cite.bib").is_file() && !mismatched {
-            assert!(
-                paper(&loaded, &bundle).entity.bibtex.is_some(),
-                "{bundle}: cite.bib not merged"
-            );
+        if dir.join(&bundle).join("cite.bib").is_file() && !mismatched.contains(&&*bundle) {
+            let bibtex = &paper(&loaded, &bundle).entity.bibtex;
+            assert!(bibtex.is_some(), "{bundle}: cite.bib not merged");
         }
     }
     // Hugo lists `admin` and initials; cite.bib has the full author list.
     assert_eq!(paper(&loaded, "Liu-et-al-2021").agents.len(), 11);
     // `year={…}` without a comma, then `abstract` (Ross) or `keywords` (Yankovsky), on line 9.
-    let bibtex = rendered(&diagnostics, "bibtex");
     let at = |bundle: &str| {
         format!("zanna-research-group/publication/{bundle}/cite.bib:9 warning[bibtex]")
     };
-    assert_eq!(bibtex, [at("Ross-et-al-2022"), at("Yankovsky-2022")]);
+    let want = [at("Ross-et-al-2022"), at("Yankovsky-2022")];
+    assert_eq!(rendered(&diagnostics, "bibtex"), want);
     // The rest of a malformed entry still loads.
     let yankovsky = paper(&loaded, "Yankovsky-2022").entity.bibtex.as_deref();
-    assert!(
-        yankovsky.is_some_and(|b| b.contains("Mesoscale eddies")),
-        "{yankovsky:?}"
-    );
+    let eddies = yankovsky.is_some_and(|b| b.contains("Mesoscale eddies"));
+    assert!(eddies, "{yankovsky:?}");
 }
 
 #[test]
-#[ignore = "known bug: paper::merge takes a bundle's cite.bib (authors, BibTeX) even when its \
-            title and DOI are another paper's"]
 fn mismatched_cite_bib_is_reported_not_merged() {
     let (loaded, diagnostics) = load_publications();
+    let rows = table(MISMATCHED);
+    // Each is reported at its entry, the first line of cite.bib.
+    let at = |row: &Vec<&str>| {
+        let bundle = row[0];
+        format!("zanna-research-group/publication/{bundle}/cite.bib:1 warning[bibtex-mismatch]")
+    };
+    let want: Vec<String> = rows.iter().map(at).collect();
+    assert_eq!(rendered(&diagnostics, "bibtex-mismatch"), want);
     let mut failures = Vec::new();
-    for (bundle, other) in MISMATCHED_BUNDLES {
+    for row in &rows {
+        let (bundle, title, first_author, other) = (row[0], row[1], row[2], row[3]);
         let paper = paper(&loaded, bundle);
+        if paper.entity.title != title {
+            failures.push(format!("{bundle}: titled `{}`", paper.entity.title));
+        }
         if paper
             .entity
             .bibtex
@@ -989,33 +1089,17 @@ fn mismatched_cite_bib_is_reported_not_merged() {
         {
             failures.push(format!("{bundle}: carries the BibTeX of `{other}`"));
         }
-        if paper
-            .agents
-            .iter()
-            .any(|a| a.location.file.ends_with("cite.bib"))
-        {
+        let agents = &paper.agents;
+        if agents.iter().any(|a| a.location.file.ends_with("cite.bib")) {
             failures.push(format!(
                 "{bundle}: authors taken from the cite.bib of `{other}`"
             ));
         }
-        let folder = format!("/{bundle}/");
-        let reported = diagnostics.items().iter().any(|d| {
-            d.severity == Severity::Warning
-                && d.location.file.contains(&folder)
-                && d.code != "id-format"
-        });
-        if !reported {
-            failures.push(format!(
-                "{bundle}: its cite.bib describes `{other}`, not reported"
-            ));
+        if agents.first().and_then(|a| a.name.as_deref()) != Some(first_author) {
+            failures.push(format!("{bundle}: authors {agents:?}"));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{}\n{}",
-        failures.join("\n"),
-        listing(&diagnostics)
-    );
+    check(&failures);
 }
 
 #[test]
@@ -1037,11 +1121,8 @@ fn bibliography_bib_file_loads_every_entry() {
         paper.unwrap_or_else(|| panic!("no entry `{key}`"))
     };
     let names = |key: &str| {
-        by_key(key)
-            .agents
-            .iter()
-            .filter_map(|a| a.name.clone())
-            .collect::<Vec<_>>()
+        let names = by_key(key).agents.iter().filter_map(|a| a.name.clone());
+        names.collect::<Vec<_>>()
     };
     // Authors are split on `and`; `Last, First` becomes `First Last`.
     let couldrey = names("Couldrey2022");
@@ -1053,79 +1134,58 @@ fn bibliography_bib_file_loads_every_entry() {
     // The fields after a missing comma still load; DOIs as URLs and arXiv eprints become DOIs.
     let yankovsky = &by_key("yankovsky2022influences").entity;
     assert_eq!(yankovsky.doi.as_deref(), Some("10.1029/2022MS003203"));
-    assert_eq!(
-        yankovsky.tags,
-        ["Mesoscale eddies", "Parameterization", "Idealized modeling"]
-    );
+    let tags = ["Mesoscale eddies", "Parameterization", "Idealized modeling"];
+    assert_eq!(yankovsky.tags, tags);
     let climsim = by_key("yu2023climsim").entity.doi.as_deref();
     assert_eq!(climsim, Some("10.48550/arXiv.2306.08754"));
     assert_eq!(by_key("Loose2022").entity.year, Some(2022));
     // Quoted values, `@article {` with a space, and an entry right after a `}`.
-    let relating = by_key("Relatingpatternsofaddedandredistributedoceanwarming")
-        .entity
-        .doi
-        .as_deref();
+    let relating = by_key("Relatingpatternsofaddedandredistributedoceanwarming");
+    let relating = relating.entity.doi.as_deref();
     assert_eq!(relating, Some("10.1175/JCLI-D-21-0827.1"));
-    assert_eq!(
-        by_key("article-cheng").entity.title,
-        "Past and future ocean warming"
-    );
+    let cheng = &by_key("article-cheng").entity.title;
+    assert_eq!(cheng, "Past and future ocean warming");
 }
 
-/// Hugo pages that are not publications: an author profile and project pages.
-const HUGO_PAGES: &[&str] = &[
-    "author_admin_index.md",
+/// Hugo project pages: neither publications nor people, so not library content.
+const PROJECT_PAGES: &[&str] = &[
     "projects/Data_Science_Climate.index.md",
     "projects/LEAP.index.md",
     "projects/M2LInES.index.md",
 ];
 
 #[test]
-fn hugo_pages_load_without_errors_and_not_silently() {
-    for file in HUGO_PAGES {
-        let path = format!("{BIBLIOGRAPHY}/{file}");
+fn hugo_pages_are_read_by_their_shape() {
+    // `authors/admin/_index.md` (`superuser`, `role`, `social`, …) is a person: the name
+    // from `title`, ORCID and GitHub from the `social` links, the bio from the body.
+    let (loaded, diagnostics) = load_sample_file(PROFILE);
+    assert!(errors(&diagnostics).is_empty(), "{}", listing(&diagnostics));
+    assert_eq!(entity_count(&loaded), 1, "{loaded:?}");
+    let person = &loaded.people[0].entity;
+    assert_eq!(person.name, "Laure Zanna");
+    assert_eq!(person.orcid.as_deref(), Some("0000-0002-8472-4828"));
+    assert_eq!(person.github.as_deref(), Some("LaureZanna"));
+    let bio = person.bio.trim_start();
+    assert!(bio.starts_with("Laure Zanna is a Professor"), "{bio}");
+    // Project pages (a `title` and a `date`) are not library content, and say so.
+    for page in PROJECT_PAGES {
+        let path = format!("{BIBLIOGRAPHY}/{page}");
         let result = panic::catch_unwind(|| load_sample_file(&path));
-        let (_, diagnostics) = result.unwrap_or_else(|_| panic!("{file}: panicked"));
-        assert!(
-            errors(&diagnostics).is_empty(),
-            "{file}:\n{}",
-            listing(&diagnostics)
-        );
-        let warned = diagnostics
-            .items()
-            .iter()
-            .any(|d| d.severity == Severity::Warning);
-        assert!(
-            warned,
-            "{file}: loaded without a word:\n{}",
-            listing(&diagnostics)
-        );
+        let (loaded, diagnostics) = result.unwrap_or_else(|_| panic!("{page}: panicked"));
+        assert_eq!(entity_count(&loaded), 0, "{page}: {loaded:?}");
+        let want = [format!("{path} warning[unsupported-file]")];
+        let all: Vec<String> = diagnostics.items().iter().map(render).collect();
+        assert_eq!(all, want, "{page}");
     }
 }
 
 #[test]
-#[ignore = "known bug: load_file reads any Markdown outside a kind folder as a paper"]
-fn hugo_author_profile_and_project_pages_are_not_papers() {
-    // `authors/admin/_index.md` is a person (name, role, organizations, an ORCID under
-    // `social`); `projects/<name>/index.md` are projects (LEAP, M²LInES), organisations at best.
-    let mut failures = Vec::new();
-    for file in HUGO_PAGES {
-        let (loaded, diagnostics) = load_sample_file(&format!("{BIBLIOGRAPHY}/{file}"));
-        let is_right_kind = if file.starts_with("author") {
-            loaded.people.len() == 1
-        } else {
-            loaded.organizations.len() == 1
-        };
-        let errors = errors(&diagnostics);
-        let unsupported = !rendered(&diagnostics, "unsupported-file").is_empty();
-        if !errors.is_empty() || !loaded.papers.is_empty() || !(is_right_kind || unsupported) {
-            let papers: Vec<&String> = loaded.papers.iter().map(|p| &p.entity.title).collect();
-            failures.push(format!(
-                "{file}: papers {papers:?}, errors {errors:?}; expected the right kind of entity \
-                 or an unsupported-file warning\n{}",
-                listing(&diagnostics)
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+#[ignore = "known bug: person::from_hugo_profile ignores `organizations` (New York \
+            University), though Person has `affiliations`"]
+fn hugo_profile_keeps_its_affiliation() {
+    let (loaded, _) = load_sample_file(PROFILE);
+    let (library, _) = resolved(loaded);
+    let person = library.people.iter().find(|p| p.name == "Laure Zanna");
+    let person = person.expect("Laure Zanna");
+    assert!(!person.affiliations.is_empty(), "{person:?}");
 }
