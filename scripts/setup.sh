@@ -21,7 +21,9 @@ for tool in cargo rustup node npm; do
 done
 
 # 1. Rust target.
-if rustup target list --installed | grep -qx 'wasm32-unknown-unknown'; then
+# Captured first: `grep -q` exiting early could fail the pipeline under pipefail.
+targets="$(rustup target list --installed)"
+if grep -qx 'wasm32-unknown-unknown' <<<"$targets"; then
     say "rust target wasm32-unknown-unknown: present"
 else
     say "rust target wasm32-unknown-unknown: installing"

@@ -125,9 +125,11 @@ impl Config {
             format!("{}{}", position.unwrap_or_default(), error.message())
         })?;
         // The schema in schemas/ is the contract; serde only maps the fields.
-        let value: toml::Value = toml::from_str(text).map_err(|error| error.message().to_owned())?;
+        let value: toml::Value =
+            toml::from_str(text).map_err(|error| error.message().to_owned())?;
         let json = serde_json::to_value(&value).map_err(|error| error.to_string())?;
-        let violations = crate::content::schema::violations(crate::content::schema::Schema::Config, &json);
+        let violations =
+            crate::content::schema::violations(crate::content::schema::Schema::Config, &json);
         if let Some((pointer, message)) = violations.into_iter().next() {
             let key = pointer.trim_start_matches('/').replace('/', ".");
             let line = key
@@ -186,7 +188,13 @@ mod tests {
 
     #[test]
     fn schema_rules_apply() {
-        for bad in ["[site]\ntitle = \"\"\n", "[serve]\nport = 0\n", "[site]\nlanguage = \"en_US\"\n", "[site]\nhub_url = \"hub.example.org\"\n", "[build]\noutput_dir = \"\"\n"] {
+        for bad in [
+            "[site]\ntitle = \"\"\n",
+            "[serve]\nport = 0\n",
+            "[site]\nlanguage = \"en_US\"\n",
+            "[site]\nhub_url = \"hub.example.org\"\n",
+            "[build]\noutput_dir = \"\"\n",
+        ] {
             let error = Config::parse(bad).expect_err(bad);
             assert!(error.starts_with("2:1: "), "{bad}: {error}");
         }

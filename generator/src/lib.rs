@@ -114,7 +114,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let (library, diagnostics) = load_library(options);
     let theme = render::Theme::load(&options.theme_dir(), Some(&options.root.join("templates")))?;
     let output_dir = options.output_dir();
-    output::Output::guard(&output_dir, &[&options.root, &options.content_dir(), &options.theme_dir()])?;
+    output::Output::guard(
+        &output_dir,
+        &[&options.root, &options.content_dir(), &options.theme_dir()],
+    )?;
     let mut output = output::Output::start(&output_dir)?;
     match write_site(options, &library, &theme, &mut output) {
         Ok(()) => {

@@ -116,7 +116,11 @@ impl Links {
         let mut links = Self::default();
         for d in &library.datasets {
             let me = EntityRef::new(EntityKind::Dataset, &d.id);
-            let cited: Vec<Reference> = d.citations.iter().filter_map(|c| c.reference.clone()).collect();
+            let cited: Vec<Reference> = d
+                .citations
+                .iter()
+                .filter_map(|c| c.reference.clone())
+                .collect();
             links.refs(&me, Relation::CiteAs, &cited);
         }
         for d in &library.datasets {

@@ -78,13 +78,19 @@ impl Output {
     ///
     /// [`Error::Output`] naming the folder and why it is not replaced.
     pub fn guard(target: &Path, protected: &[&Path]) -> Result<()> {
-        let absolute = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+        let absolute = |p: &Path| {
+            fs::canonicalize(p)
+                .unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+        };
         let target_abs = absolute(target);
         for folder in protected {
             if absolute(folder).starts_with(&target_abs) {
                 return Err(Error::Output {
                     path: target.to_path_buf(),
-                    message: format!("the output folder contains {}; choose an output folder of its own", folder.display()),
+                    message: format!(
+                        "the output folder contains {}; choose an output folder of its own",
+                        folder.display()
+                    ),
                 });
             }
         }
@@ -186,7 +192,10 @@ impl Output {
 fn check_replaceable(target: &Path) -> Result<()> {
     let Ok(mut entries) = fs::read_dir(target) else {
         return match fs::metadata(target) {
-            Ok(meta) if !meta.is_dir() => Err(Error::Output { path: target.to_path_buf(), message: "exists and is not a folder".into() }),
+            Ok(meta) if !meta.is_dir() => Err(Error::Output {
+                path: target.to_path_buf(),
+                message: "exists and is not a folder".into(),
+            }),
             _ => Ok(()),
         };
     };
@@ -195,7 +204,9 @@ fn check_replaceable(target: &Path) -> Result<()> {
     }
     Err(Error::Output {
         path: target.to_path_buf(),
-        message: format!("exists, is not empty and was not written by almanac (no {MARKER}); refusing to replace it"),
+        message: format!(
+            "exists, is not empty and was not written by almanac (no {MARKER}); refusing to replace it"
+        ),
     })
 }
 
@@ -243,9 +254,24 @@ mod tests {
         fs::create_dir_all(project.join("content")).expect("mkdir");
         fs::write(project.join("almanac.toml"), "").expect("write");
         fs::write(project.join("content/notes.md"), "mine").expect("write");
-        assert!(Output::guard(&project, &[&project]).is_err(), "the project itself");
-        assert!(Output::guard(dir.path(), &[&project]).is_err(), "a parent of the project");
-        assert!(Output::start(&project.join("content")).is_err(), "a non-empty foreign folder");
-        assert!(Output::guard(&project.join("public"), &[&project, &project.join("content")]).is_ok());
+        assert!(
+            Output::guard(&project, &[&project]).is_err(),
+            "the project itself"
+        );
+        assert!(
+            Output::guard(dir.path(), &[&project]).is_err(),
+            "a parent of the project"
+        );
+        assert!(
+            Output::start(&project.join("content")).is_err(),
+            "a non-empty foreign folder"
+        );
+        assert!(
+            Output::guard(
+                &project.join("public"),
+                &[&project, &project.join("content")]
+            )
+            .is_ok()
+        );
     }
 }

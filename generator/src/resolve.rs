@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use almanac_model::{Agent, EntityKind, EntityRef, Library, Person, Reference};
+use almanac_model::{Agent, EntityKind, EntityRef, Library, Organization, Person, Reference};
 
 use crate::content::fields::{AgentSpec, RefSpec, edit_distance};
 use crate::content::{Draft, Loaded, identifier, person::check_orcid};
@@ -73,7 +73,7 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
         |d| &d.source_file,
         diagnostics,
     );
-    let organizations = dedup(
+    let mut organizations = dedup(
         organizations,
         &label,
         EntityKind::Organization,
@@ -81,6 +81,8 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
         |d| &d.source_file,
         diagnostics,
     );
+    let mut people = people;
+    affiliations_by_name(&mut people, &mut organizations);
 
     let mut index = Index::default();
     for d in &datasets {
@@ -154,7 +156,11 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
         dataset.maintainers = people_index.agents(&agents, &dataset.source_file, diagnostics);
         for citation in &mut dataset.citations {
             if let Some(doi) = &citation.doi {
-                let spec = RefSpec { field: "citations", text: doi.clone(), location: crate::diagnostics::Location::file(dataset.source_file.clone()) };
+                let spec = RefSpec {
+                    field: "citations",
+                    text: doi.clone(),
+                    location: crate::diagnostics::Location::file(dataset.source_file.clone()),
+                };
                 citation.reference = index.resolve(&spec, EntityKind::Paper, diagnostics);
             }
         }
@@ -243,6 +249,45 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
     library
 }
 
+/// Affiliations written as organisation names (not ids) point at the
+/// organisation of that name, or at a new implicit organisation with a page.
+fn affiliations_by_name(
+    people: &mut [Draft<Person>],
+    organizations: &mut Vec<Draft<Organization>>,
+) {
+    for person in people.iter_mut() {
+        let source_file = person.entity.source_file.clone();
+        for spec in person.refs.iter_mut().filter(|r| r.field == "affiliations") {
+            let text = spec.text.trim();
+            if identifier::is_id(text) || text.contains("://") || identifier::doi(text).is_some() {
+                continue;
+            }
+            let existing = organizations
+                .iter()
+                .find(|o| o.entity.name.eq_ignore_ascii_case(text))
+                .map(|o| o.entity.id.clone());
+            let id = existing.unwrap_or_else(|| {
+                let base = identifier::slug(text);
+                let id = std::iter::once(base.clone())
+                    .chain((2..).map(|n| format!("{base}-{n}")))
+                    .find(|candidate| organizations.iter().all(|o| &o.entity.id != candidate))
+                    .unwrap_or(base);
+                organizations.push(Draft::new(Organization {
+                    id: id.clone(),
+                    source_file: source_file.clone(),
+                    name: text.to_owned(),
+                    ror: None,
+                    url: None,
+                    description: String::new(),
+                    implicit: true,
+                }));
+                id
+            });
+            spec.text = format!("organization/{id}");
+        }
+    }
+}
+
 /// Keeps the first entity of each id and reports the others.
 fn dedup<T>(
     drafts: Vec<Draft<T>>,
@@ -254,7 +299,11 @@ fn dedup<T>(
 ) -> Vec<Draft<T>> {
     let shown = |entity: &T| {
         let file = file(entity);
-        if label.is_empty() { file.clone() } else { format!("{label}/{file}") }
+        if label.is_empty() {
+            file.clone()
+        } else {
+            format!("{label}/{file}")
+        }
     };
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut kept = Vec::new();
@@ -313,9 +362,10 @@ impl Index {
         let mut out: Vec<Reference> = Vec::new();
         for spec in refs.iter().filter(|r| r.field == field) {
             if let Some(reference) = self.resolve(spec, expected, diagnostics)
-                && !out.contains(&reference) {
-                    out.push(reference);
-                }
+                && !out.contains(&reference)
+            {
+                out.push(reference);
+            }
         }
         out
     }
@@ -448,19 +498,21 @@ impl People {
     ) -> Agent {
         let mut spec = spec.clone();
         // A bare string may be a person id or an ORCID rather than a name.
-        if spec.person.is_none() && spec.orcid.is_none()
-            && let Some(name) = spec.name.clone() {
-                if matches!(
-                    identifier::orcid(&name),
-                    identifier::Orcid::Valid(_) | identifier::Orcid::BadChecksum(_)
-                ) {
-                    spec.orcid = Some(name);
-                    spec.name = None;
-                } else if identifier::is_id(&name) && self.find(|p| p.id == name).is_some() {
-                    spec.person = Some(name);
-                    spec.name = None;
-                }
+        if spec.person.is_none()
+            && spec.orcid.is_none()
+            && let Some(name) = spec.name.clone()
+        {
+            if matches!(
+                identifier::orcid(&name),
+                identifier::Orcid::Valid(_) | identifier::Orcid::BadChecksum(_)
+            ) {
+                spec.orcid = Some(name);
+                spec.name = None;
+            } else if identifier::is_id(&name) && self.find(|p| p.id == name).is_some() {
+                spec.person = Some(name);
+                spec.name = None;
             }
+        }
         let orcid = spec
             .orcid
             .as_deref()
@@ -553,6 +605,7 @@ impl People {
             affiliations: Vec::new(),
             bio: String::new(),
             implicit: true,
+            extra: BTreeMap::new(),
         }));
         Agent {
             name,

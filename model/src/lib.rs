@@ -11,8 +11,8 @@ mod value;
 
 pub use entity::{EntityKind, EntityRef, Reference};
 pub use library::{
-    Agent, Citation, Code, Course, Dataset, Feedstock, Library, License, Link, Model, Organization, Paper,
-    Person, Provider, ProviderRole, Recipe, Store, StoreScheme,
+    Agent, Citation, Code, Course, Dataset, Feedstock, Library, License, Link, Model, Organization,
+    Paper, Person, Provider, ProviderRole, Recipe, Store, StoreScheme,
 };
 pub use value::Value;
 

@@ -499,6 +499,9 @@ pub struct Person {
     /// author or maintainer lists.
     #[serde(default)]
     pub implicit: bool,
+    /// Fields Almanac does not model (e.g. a Hugo profile's role and interests), kept as written.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: BTreeMap<String, Value>,
 }
 
 /// An organisation.
@@ -519,4 +522,8 @@ pub struct Organization {
     /// Markdown description.
     #[serde(default)]
     pub description: String,
+    /// True when the organisation has no file of its own and was named in an
+    /// affiliation list.
+    #[serde(default)]
+    pub implicit: bool,
 }

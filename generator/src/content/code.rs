@@ -88,16 +88,17 @@ pub fn from_citation_cff(
 ) -> Draft<Code> {
     let reader = Reader::new(path, node, CFF_FIELDS, diagnostics);
     if let Some(version) = reader.string("cff-version", diagnostics)
-        && !version.starts_with("1.") {
-            let position = reader
-                .get("cff-version")
-                .map_or(node.position, |n| n.position);
-            diagnostics.warning(
-                "cff-version",
-                reader.at(position),
-                format!("CITATION.cff version `{version}` is not 1.x; read as 1.2.0"),
-            );
-        }
+        && !version.starts_with("1.")
+    {
+        let position = reader
+            .get("cff-version")
+            .map_or(node.position, |n| n.position);
+        diagnostics.warning(
+            "cff-version",
+            reader.at(position),
+            format!("CITATION.cff version `{version}` is not 1.x; read as 1.2.0"),
+        );
+    }
     let mut draft = Draft::new(Code {
         id: id.to_owned(),
         source_file: source_file.to_owned(),

@@ -5,8 +5,7 @@
 use std::collections::BTreeMap;
 
 use almanac_model::{
-    Citation,
-    Dataset, Feedstock, License, Link, Provider, ProviderRole, Recipe, Store, StoreScheme,
+    Citation, Dataset, Feedstock, License, Link, Provider, ProviderRole, Recipe, Store, StoreScheme,
 };
 
 use crate::content::Draft;
@@ -174,12 +173,29 @@ pub fn load(id: &str, sources: Sources<'_>, diagnostics: &mut Diagnostics) -> Dr
     }
     // Known fields that the model has no place for are kept in `extra` without a note.
     let unmodeled = ["pangeo_forge_version", "pangeo_notebook_version", "contact"];
-    let modeled: Vec<&str> = merged_fields.iter().copied().filter(|f| !unmodeled.contains(f)).collect();
+    let modeled: Vec<&str> = merged_fields
+        .iter()
+        .copied()
+        .filter(|f| !unmodeled.contains(f))
+        .collect();
+    let without_unmodeled = |fields: &[&'static str]| -> Vec<&'static str> {
+        fields
+            .iter()
+            .copied()
+            .filter(|f| !unmodeled.contains(f))
+            .collect()
+    };
+    // A merged record is read against both field lists; separate files each against their own.
+    let meta_modeled = if same_record {
+        modeled.clone()
+    } else {
+        without_unmodeled(META_FIELDS)
+    };
     if let Some((_, reader)) = &meta {
-        draft.entity.extra.extend(reader.extra(&modeled));
+        draft.entity.extra.extend(reader.extra(&meta_modeled));
     }
     if let Some((_, reader)) = &catalog {
-        draft.entity.extra.extend(reader.extra(&modeled));
+        draft.entity.extra.extend(reader.extra(CATALOG_FIELDS));
     }
     draft
 }
@@ -211,10 +227,17 @@ fn read_meta(
         }
     }
     for item in reader.get("citation").map(Node::items).unwrap_or_default() {
-        let doi = item.get("doi").and_then(Node::as_text).and_then(|d| identifier::doi(&d));
+        let doi = item
+            .get("doi")
+            .and_then(Node::as_text)
+            .and_then(|d| identifier::doi(&d));
         let text = citation_text(item);
         if text.is_empty() && doi.is_none() {
-            diagnostics.warning("missing-field", reader.at(item.position), "this citation is empty");
+            diagnostics.warning(
+                "missing-field",
+                reader.at(item.position),
+                "this citation is empty",
+            );
             continue;
         }
         if doi.is_none() {
@@ -224,7 +247,11 @@ fn read_meta(
                 "this citation has no DOI, so it is shown as text only",
             );
         }
-        dataset.citations.push(Citation { text, doi, reference: None });
+        dataset.citations.push(Citation {
+            text,
+            doi,
+            reference: None,
+        });
     }
 
     let maintainers = reader.agents("maintainers", diagnostics);
@@ -247,14 +274,19 @@ fn read_meta(
     dataset.providers = providers(&provenance_reader, diagnostics);
     let provenance_extra = provenance_reader.extra(&["providers", "license", "license_link"]);
     if !provenance_extra.is_empty() {
-        dataset.extra.insert("provenance".into(), almanac_model::Value::Map(provenance_extra));
+        dataset.extra.insert(
+            "provenance".into(),
+            almanac_model::Value::Map(provenance_extra),
+        );
     }
     let license_link = provenance_reader.get("license_link");
     let license_url = license_link
         .and_then(|link| link.get("url").or(Some(link)))
         .and_then(Node::as_text);
     dataset.license = read_license(&provenance_reader, license_url, diagnostics);
-    dataset.license.link_title = license_link.and_then(|link| link.get("title")).and_then(Node::as_text);
+    dataset.license.link_title = license_link
+        .and_then(|link| link.get("title"))
+        .and_then(Node::as_text);
 }
 
 /// A citation mapping (`authors`, `year`, `title`, `journal`, `volume`, `pages`) or string as one line of text.
@@ -266,26 +298,51 @@ fn citation_text(item: &Node) -> String {
         let node = item.get(key)?;
         let text = match node.items() {
             [] => node.as_text()?,
-            items => items.iter().filter_map(Node::as_text).collect::<Vec<_>>().join(", "),
+            items => items
+                .iter()
+                .filter_map(Node::as_text)
+                .collect::<Vec<_>>()
+                .join(", "),
         };
-        Some(text.trim().trim_end_matches('.').to_owned()).filter(|t| !t.is_empty())
+        Some(text.trim().to_owned()).filter(|t| !t.is_empty())
     };
+    // "Authors (Year). Title. Journal, volume, pages." without doubling the
+    // full stops that authors' initials and titles already end with.
     let mut text = String::new();
+    let end_sentence = |text: &mut String| {
+        if !text.is_empty() && !text.ends_with('.') {
+            text.push('.');
+        }
+    };
     if let Some(authors) = field("authors").or_else(|| field("author")) {
         text.push_str(&authors);
     }
     if let Some(year) = field("year") {
-        text.push_str(&format!(" ({year})"));
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(&format!("({year})"));
     }
     if let Some(title) = field("title") {
-        text.push_str(&format!(". {title}"));
+        end_sentence(&mut text);
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(&title);
     }
-    let venue: Vec<String> = ["journal", "volume", "pages"].into_iter().filter_map(field).collect();
+    let venue: Vec<String> = ["journal", "volume", "pages"]
+        .into_iter()
+        .filter_map(field)
+        .collect();
     if !venue.is_empty() {
-        text.push_str(&format!(". {}", venue.join(", ")));
+        end_sentence(&mut text);
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(&venue.join(", "));
     }
-    let text = text.trim().trim_start_matches(". ").to_owned();
-    if text.is_empty() { text } else { format!("{text}.") }
+    end_sentence(&mut text);
+    text
 }
 
 fn read_license(
@@ -372,14 +429,28 @@ fn recipes(reader: &Reader<'_>, diagnostics: &mut Diagnostics) -> Vec<Recipe> {
         let extra = item
             .entries()
             .iter()
-            .filter(|(key, node)| !matches!(key.name.as_str(), "id" | "object" | "dict_object") && !node.is_null())
+            .filter(|(key, node)| {
+                !matches!(key.name.as_str(), "id" | "object" | "dict_object") && !node.is_null()
+            })
             .map(|(key, node)| (key.name.clone(), node.to_value()))
             .collect();
         if let Some(object) = text("dict_object") {
             let id = object.rsplit(':').next().unwrap_or(&object).to_owned();
-            recipes.push(Recipe { id, object: Some(object), dict_object: true, extra });
-        } else if let Some(id) = text("id").or_else(|| text("object").map(|o| o.rsplit(':').next().unwrap_or(&o).to_owned())) {
-            recipes.push(Recipe { id, object: text("object"), dict_object: false, extra });
+            recipes.push(Recipe {
+                id,
+                object: Some(object),
+                dict_object: true,
+                extra,
+            });
+        } else if let Some(id) = text("id")
+            .or_else(|| text("object").map(|o| o.rsplit(':').next().unwrap_or(&o).to_owned()))
+        {
+            recipes.push(Recipe {
+                id,
+                object: text("object"),
+                dict_object: false,
+                extra,
+            });
         } else {
             diagnostics.warning(
                 "malformed-recipe",
@@ -568,8 +639,15 @@ fn read_store(
     if !identifier::is_id(&id) {
         let position = fields.get("id").map_or(item.position, |n| n.position);
         diagnostics
-            .warning("id-format", fields.at(position), format!("store id `{id}` has characters other than a-z, 0-9, `-`, `_`"))
-            .help = Some(format!("use `{}` so STAC item ids and URLs stay simple", identifier::slug(&id)));
+            .warning(
+                "id-format",
+                fields.at(position),
+                format!("store id `{id}` has characters other than a-z, 0-9, `-`, `_`"),
+            )
+            .help = Some(format!(
+            "use `{}` so STAC item ids and URLs stay simple",
+            identifier::slug(&id)
+        ));
     }
     let Some((scheme, local_path)) = classify_url(&url, base_dir) else {
         diagnostics
@@ -596,7 +674,16 @@ fn read_store(
             "Almanac catalogs Zarr stores; convert the file to Zarr or list it as a link".into(),
         );
     }
-    let extra = fields.extra(&["id", "name", "url", "public", "source", "source_url", "xarray_open_kwargs", "description"]);
+    let extra = fields.extra(&[
+        "id",
+        "name",
+        "url",
+        "public",
+        "source",
+        "source_url",
+        "xarray_open_kwargs",
+        "description",
+    ]);
     let xarray_open_kwargs = match fields.get("xarray_open_kwargs").map(Node::to_value) {
         Some(almanac_model::Value::Map(map)) => map,
         _ => BTreeMap::new(),

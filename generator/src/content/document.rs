@@ -453,14 +453,17 @@ fn resolve_plain(text: &str) -> NodeValue {
         _ => {}
     }
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
-    if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit())
-        && let Ok(n) = text.parse::<i64>() {
-            return NodeValue::Integer(n);
-        }
+    if !unsigned.is_empty()
+        && unsigned.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(n) = text.parse::<i64>()
+    {
+        return NodeValue::Integer(n);
+    }
     if let Some(hex) = text.strip_prefix("0x")
-        && let Ok(n) = i64::from_str_radix(hex, 16) {
-            return NodeValue::Integer(n);
-        }
+        && let Ok(n) = i64::from_str_radix(hex, 16)
+    {
+        return NodeValue::Integer(n);
+    }
     let looks_numeric = unsigned
         .bytes()
         .next()
@@ -470,10 +473,9 @@ fn resolve_plain(text: &str) -> NodeValue {
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
         && unsigned.bytes().filter(|b| *b == b'.').count() <= 1
         && unsigned.bytes().any(|b| b.is_ascii_digit());
-    if looks_numeric
-        && let Ok(x) = text.parse::<f64>() {
-            return NodeValue::Float(x);
-        }
+    if looks_numeric && let Ok(x) = text.parse::<f64>() {
+        return NodeValue::Float(x);
+    }
     NodeValue::String(text.to_owned())
 }
 

@@ -39,5 +39,6 @@ pub fn from_markdown(
         ror,
         url: reader.string("url", diagnostics),
         description: file.body.to_owned(),
+        implicit: false,
     })
 }

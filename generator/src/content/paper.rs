@@ -256,14 +256,19 @@ pub fn from_bibtex(
 #[must_use]
 pub fn same_work(a: &Paper, b: &Paper) -> bool {
     if let (Some(x), Some(y)) = (&a.doi, &b.doi)
-        && x.eq_ignore_ascii_case(y) {
-            return true;
-        }
+        && x.eq_ignore_ascii_case(y)
+    {
+        return true;
+    }
     let words = |text: &str| -> String {
-        text.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect()
+        text.to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect()
     };
     let (x, y) = (words(&a.title), words(&b.title));
-    !x.is_empty() && (x == y || (x.len().min(y.len()) >= 20 && (x.starts_with(&y) || y.starts_with(&x))))
+    !x.is_empty()
+        && (x == y || (x.len().min(y.len()) >= 20 && (x.starts_with(&y) || y.starts_with(&x))))
 }
 
 /// Merges a BibTeX draft into a Markdown draft of the same paper: the

@@ -36,6 +36,7 @@ pub fn from_markdown(
         affiliations: Vec::new(),
         bio: file.body.to_owned(),
         implicit: false,
+        extra: reader.extra(FIELDS),
     });
     draft.refs.extend(reader.refs("affiliations", diagnostics));
     draft
@@ -77,28 +78,52 @@ pub fn check_orcid(
 
 /// Front-matter fields of a Hugo Academic author profile that Almanac reads or knows.
 pub const HUGO_PROFILE_FIELDS: &[&str] = &[
-    "title", "superuser", "role", "organizations", "bio", "interests", "education", "social", "email",
-    "highlight_name", "user_groups", "first_name", "last_name",
+    "title",
+    "superuser",
+    "role",
+    "organizations",
+    "bio",
+    "interests",
+    "education",
+    "social",
+    "email",
+    "highlight_name",
+    "user_groups",
+    "first_name",
+    "last_name",
 ];
 
 /// Reads a Hugo Academic author profile: the name is `title`, the ORCID and
 /// GitHub handle come from the `social` links, the body is the biography.
 pub fn from_hugo_profile(file: &MarkdownFile<'_>, diagnostics: &mut Diagnostics) -> Draft<Person> {
-    let reader = Reader::new(file.path, &file.front_matter, HUGO_PROFILE_FIELDS, diagnostics);
-    let name = reader.required("title", diagnostics).unwrap_or_else(|| file.source_file.to_owned());
+    let reader = Reader::new(
+        file.path,
+        &file.front_matter,
+        HUGO_PROFILE_FIELDS,
+        diagnostics,
+    );
+    let name = reader
+        .required("title", diagnostics)
+        .unwrap_or_else(|| file.source_file.to_owned());
     let links: Vec<(String, crate::diagnostics::Position)> = reader
         .get("social")
         .map(crate::content::document::Node::items)
         .unwrap_or_default()
         .iter()
-        .filter_map(|item| item.get("link").and_then(|l| l.as_text().map(|t| (t, l.position))))
+        .filter_map(|item| {
+            item.get("link")
+                .and_then(|l| l.as_text().map(|t| (t, l.position)))
+        })
         .collect();
     let orcid = links
         .iter()
         .find(|(link, _)| link.contains("orcid.org/"))
         .and_then(|(link, position)| check_orcid(link, &reader.at(*position), diagnostics));
-    let github = links.iter().find(|(link, _)| link.contains("github.com/")).and_then(|(link, _)| identifier::github(link));
-    Draft::new(Person {
+    let github = links
+        .iter()
+        .find(|(link, _)| link.contains("github.com/"))
+        .and_then(|(link, _)| identifier::github(link));
+    let mut draft = Draft::new(Person {
         id: identifier::slug(&name),
         source_file: file.source_file.to_owned(),
         name,
@@ -108,5 +133,27 @@ pub fn from_hugo_profile(file: &MarkdownFile<'_>, diagnostics: &mut Diagnostics)
         affiliations: Vec::new(),
         bio: file.body.to_owned(),
         implicit: false,
-    })
+        // Role, interests, education, the full social links and the rest stay as written.
+        extra: reader.extra(&["title"]),
+    });
+    // Affiliations are named, not referenced by id; resolution matches them
+    // to organisations by name (or gives them pages of their own).
+    for item in reader
+        .get("organizations")
+        .map(crate::content::document::Node::items)
+        .unwrap_or_default()
+    {
+        let name = item
+            .get("name")
+            .and_then(crate::content::document::Node::as_text)
+            .or_else(|| item.as_text());
+        if let Some(name) = name.filter(|n| !n.trim().is_empty()) {
+            draft.refs.push(crate::content::fields::RefSpec {
+                field: "affiliations",
+                text: name.trim().to_owned(),
+                location: reader.at(item.position),
+            });
+        }
+    }
+    draft
 }

@@ -162,7 +162,11 @@ pub fn violations(schema: Schema, instance: &serde_json::Value) -> Vec<(String, 
     let mut out = Vec::new();
     for name in schema.files() {
         if let Some(validator) = validator(name) {
-            out.extend(validator.iter_errors(instance).map(|e| (e.instance_path().as_str().to_owned(), e.to_string())));
+            out.extend(
+                validator
+                    .iter_errors(instance)
+                    .map(|e| (e.instance_path().as_str().to_owned(), e.to_string())),
+            );
         }
     }
     out
@@ -177,7 +181,10 @@ pub fn validate(schema: Schema, node: &Node, file: &str, diagnostics: &mut Diagn
         };
         for error in validator.iter_errors(&instance) {
             // Loaders report missing required fields themselves, with help.
-            if matches!(error.kind(), jsonschema::error::ValidationErrorKind::Required { .. }) {
+            if matches!(
+                error.kind(),
+                jsonschema::error::ValidationErrorKind::Required { .. }
+            ) {
                 continue;
             }
             let pointer = error.instance_path().as_str().to_owned();

@@ -331,7 +331,9 @@ fn load_dataset_files(
     let catalog_node = catalog_path.and_then(|p| parse_file(p, paths, diagnostics));
     // A file that does not parse has been reported; a dataset built from the
     // rest would be wrong (a title-less page, a "missing" meta.yaml), so skip it.
-    if meta_path.is_some() != meta_node.is_some() || catalog_path.is_some() != catalog_node.is_some() {
+    if meta_path.is_some() != meta_node.is_some()
+        || catalog_path.is_some() != catalog_node.is_some()
+    {
         return None;
     }
     if let Some(node) = &meta_node {
@@ -875,7 +877,12 @@ fn markdown_shape(path: &Path) -> MarkdownShape {
         return MarkdownShape::Publication; // the loader reports the syntax error
     };
     let has = |key: &str| node.get(key).is_some();
-    if has("doi") || has("publication") || has("publication_types") || has("authors") || has("venue") {
+    if has("doi")
+        || has("publication")
+        || has("publication_types")
+        || has("authors")
+        || has("venue")
+    {
         MarkdownShape::Publication
     } else if has("superuser") || has("social") || has("role") || has("user_groups") {
         MarkdownShape::AuthorProfile
@@ -885,12 +892,21 @@ fn markdown_shape(path: &Path) -> MarkdownShape {
 }
 
 /// A Hugo Academic author profile (`content/authors/<name>/_index.md`) read as a person.
-fn hugo_profile(path: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> Option<Draft<almanac_model::Person>> {
+fn hugo_profile(
+    path: &Path,
+    paths: &Paths<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Draft<almanac_model::Person>> {
     let display = paths.display(path);
     let text = read(path, &display, diagnostics)?;
     let split = document::split_front_matter(&text);
     let node = parse(split.yaml, split.yaml_line_offset, &display, diagnostics)?;
     let source_file = paths.relative(path);
-    let file = MarkdownFile { path: &display, source_file: &source_file, front_matter: node, body: split.body };
+    let file = MarkdownFile {
+        path: &display,
+        source_file: &source_file,
+        front_matter: node,
+        body: split.body,
+    };
     Some(person::from_hugo_profile(&file, diagnostics))
 }

@@ -106,11 +106,12 @@ fn externals(references: &[&[Reference]]) -> Vec<Value> {
     for list in references {
         for reference in *list {
             if let Reference::External { url, label } = reference
-                && is_safe_url(url) {
-                    out.push(
-                        json!({"url": url, "label": label.clone().unwrap_or_else(|| url.clone())}),
-                    );
-                }
+                && is_safe_url(url)
+            {
+                out.push(
+                    json!({"url": url, "label": label.clone().unwrap_or_else(|| url.clone())}),
+                );
+            }
         }
     }
     out
@@ -272,7 +273,11 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
         );
         data["links"] = links_value(&d.links);
         data["acknowledgements"] = json!(d.acknowledgements.as_deref().map(to_html));
-        let cited: Vec<Reference> = d.citations.iter().filter_map(|c| c.reference.clone()).collect();
+        let cited: Vec<Reference> = d
+            .citations
+            .iter()
+            .filter_map(|c| c.reference.clone())
+            .collect();
         data["externals"] = json!(externals(&[&cited]));
         data["citations"] = Value::Array(
             d.citations

@@ -84,6 +84,13 @@ pub fn QuickFind() -> impl IntoView {
         }
     });
 
+    // `set` notifies even when the value is unchanged, which would refetch.
+    let want = move || {
+        if !wanted.get_untracked() {
+            wanted.set(true);
+        }
+    };
+
     let hits = Memo::new(move |_| {
         let query = query.get();
         loaded
@@ -172,7 +179,7 @@ pub fn QuickFind() -> impl IntoView {
                 aria-activedescendant=move || active_index().map(option_id)
                 prop:value=query
                 on:focus=move |_| {
-                    wanted.set(true);
+                    want();
                     open.set(true);
                 }
                 on:blur=move |_| {
@@ -180,7 +187,7 @@ pub fn QuickFind() -> impl IntoView {
                     active.set(None);
                 }
                 on:input:target=move |event| {
-                    wanted.set(true);
+                    want();
                     open.set(true);
                     active.set(None);
                     query.set(event.target().value());
