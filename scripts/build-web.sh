@@ -51,11 +51,7 @@ fi
 
 start=$SECONDS
 say "cargo build (wasm32-unknown-unknown, profile wasm-release)"
-# The profile's `strip = true` also drops the `target_features` section wasm-bindgen reads to
-# see which wasm features (reference types) it may use. wasm-bindgen removes debug sections and
-# wasm-opt drops names, so the bundle ends up just as small without it.
-CARGO_PROFILE_WASM_RELEASE_STRIP=false \
-    cargo build -p almanac-web --target wasm32-unknown-unknown --profile wasm-release \
+cargo build -p almanac-web --target wasm32-unknown-unknown --profile wasm-release \
     --target-dir "$target_dir"
 raw="$target_dir/wasm32-unknown-unknown/wasm-release/$name.wasm"
 [[ -f "$raw" ]] || die "cargo did not produce $raw"

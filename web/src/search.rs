@@ -192,8 +192,9 @@ mod tests {
 
     #[test]
     fn better_matches_come_first() {
-        // A title word start ("reanalysis") beats a substring ("temperature").
-        assert_eq!(ids(&index().find("re", 8)), ["era5", "ostia"]);
+        // A title word start ("reanalysis") beats a substring of a title ("temperature"),
+        // which beats one of a tag ("atmosphere").
+        assert_eq!(ids(&index().find("re", 8)), ["era5", "ostia", "yu-2023"]);
         // Equal matches (a tag prefix each) are ordered by title.
         assert_eq!(ids(&index().find("atmo", 8)), ["yu-2023", "era5"]);
     }
