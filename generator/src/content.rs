@@ -94,29 +94,7 @@ pub fn read_license_field(
     let position = reader
         .get(key)
         .map_or_else(Default::default, |n| n.position);
-    let spdx = match license::normalize(&text) {
-        Normalized::Exact(id) => id,
-        Normalized::Mapped(id) => {
-            diagnostics
-                .warning(
-                    "license-not-spdx",
-                    reader.at(position),
-                    format!("licence `{text}` is not an SPDX identifier; read as `{id}`"),
-                )
-                .help = Some(format!("write `{key}: {id}`"));
-            id
-        }
-        Normalized::Unknown => {
-            diagnostics
-                .warning(
-                    "unknown-license",
-                    reader.at(position),
-                    format!("licence `{text}` is not an SPDX identifier"),
-                )
-                .help = Some("use an id from https://spdx.org/licenses/".into());
-            "other".into()
-        }
-    };
+    let spdx = license_to_spdx(&text, &reader.at(position), key, diagnostics);
     let url = license::spdx_url(&spdx);
     Some(License {
         link_title: None,
@@ -124,4 +102,39 @@ pub fn read_license_field(
         text,
         url,
     })
+}
+
+/// The SPDX id for a licence as written at `location` (in field `key`),
+/// reporting free text that was mapped and text that could not be.
+pub fn license_to_spdx(
+    text: &str,
+    location: &crate::diagnostics::Location,
+    key: &str,
+    diagnostics: &mut Diagnostics,
+) -> String {
+    match license::normalize(text) {
+        Normalized::Exact(id) => id,
+        Normalized::Mapped(id) => {
+            diagnostics
+                .warning(
+                    "license-not-spdx",
+                    location.clone(),
+                    format!("licence `{text}` is not an SPDX identifier; read as `{id}`"),
+                )
+                .help = Some(format!("write `{key}: \"{id}\"`"));
+            id
+        }
+        Normalized::Unknown => {
+            diagnostics
+                .warning(
+                    "unknown-license",
+                    location.clone(),
+                    format!("licence `{text}` is not an SPDX identifier and has no known equivalent"),
+                )
+                .help = Some(
+                "use an id from https://spdx.org/licenses/, or `proprietary` with a link to the terms".into(),
+            );
+            "other".into()
+        }
+    }
 }

@@ -12,7 +12,7 @@ use crate::content::Draft;
 use crate::content::document::{Node, NodeValue};
 use crate::content::fields::{Reader, wrong_type};
 use crate::content::identifier;
-use crate::content::license::{self, Normalized};
+use crate::content::license;
 use crate::diagnostics::{Diagnostics, Location};
 
 /// Fields of a feedstock `meta.yaml` that Almanac reads.
@@ -368,34 +368,7 @@ fn read_license(
     let position = reader
         .entry("license")
         .map_or_else(Default::default, |(_, node)| node.position);
-    let spdx = match license::normalize(&text) {
-        Normalized::Exact(id) => id,
-        Normalized::Mapped(id) => {
-            diagnostics
-                .warning(
-                    "license-not-spdx",
-                    reader.at(position),
-                    format!("licence `{text}` is not an SPDX identifier; read as `{id}`"),
-                )
-                .help = Some(format!("write `license: \"{id}\"`"));
-            id
-        }
-        Normalized::Unknown => {
-            diagnostics
-                .warning(
-                    "unknown-license",
-                    reader.at(position),
-                    format!(
-                        "licence `{text}` is not an SPDX identifier and has no known equivalent"
-                    ),
-                )
-                .help = Some(
-                "use an id from https://spdx.org/licenses/, or `proprietary` with a `license_link`"
-                    .into(),
-            );
-            "other".into()
-        }
-    };
+    let spdx = crate::content::license_to_spdx(&text, &reader.at(position), "license", diagnostics);
     let url = url.or_else(|| license::spdx_url(&spdx));
     License {
         spdx: Some(spdx),
