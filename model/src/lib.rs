@@ -6,6 +6,7 @@
 //! `wasm32-unknown-unknown` unchanged.
 
 mod entity;
+mod facts;
 mod library;
 mod value;
 
@@ -13,6 +14,10 @@ pub use entity::{EntityKind, EntityRef, Reference};
 pub use library::{
     Agent, Citation, Code, Course, Dataset, Feedstock, Library, License, Link, Model, Organization,
     Paper, Person, Provider, ProviderRole, Recipe, Store, StoreScheme,
+};
+pub use facts::{
+    ArrayFacts, Axis, BoundingBox, Crawl, DimensionFacts, GridMapping, Provenance, StoreFacts,
+    TimeExtent, VariableRole, VerticalExtent,
 };
 pub use value::Value;
 
