@@ -14,6 +14,7 @@ fi
 
 step "set-up"
 bash scripts/setup.sh
+bash scripts/setup-python.sh
 
 step "format"
 cargo fmt --all -- --check

@@ -9,6 +9,7 @@
 
 pub mod config;
 pub mod content;
+pub mod crawl;
 pub mod diagnostics;
 pub mod error;
 pub mod links;

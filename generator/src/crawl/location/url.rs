@@ -1,0 +1,255 @@
+//! Store URLs for the crawl stage: splitting them without a URL library, turning their paths
+//! into object keys, and keeping the credentials they may carry out of what is shown.
+
+use object_store::path::Path;
+
+/// A URL split into its parts. No Debug: the parts can hold credentials.
+pub(super) struct UrlParts<'a> {
+    /// The whole URL, as written.
+    pub original: String,
+    /// Lowercased.
+    pub scheme: String,
+    /// `user:password@host:port`.
+    pub authority: &'a str,
+    pub userinfo: Option<&'a str>,
+    /// Host and port.
+    pub host: &'a str,
+    /// From the first `/` after the authority up to `?` or `#`; may be empty.
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub fragment: Option<&'a str>,
+}
+
+impl<'a> UrlParts<'a> {
+    /// `None` for anything without `scheme://`: a local path.
+    pub fn split(url: &'a str) -> Option<Self> {
+        let (scheme, rest) = url.split_once("://")?;
+        let valid = scheme.len() > 1
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if !valid {
+            return None;
+        }
+        let (rest, fragment) = match rest.split_once('#') {
+            Some((r, f)) => (r, Some(f)),
+            None => (rest, None),
+        };
+        let (rest, query) = match rest.split_once('?') {
+            Some((r, q)) => (r, Some(q)),
+            None => (rest, None),
+        };
+        let (authority, path) = match rest.find('/') {
+            Some(i) => rest.split_at(i),
+            None => (rest, ""),
+        };
+        let (userinfo, host) = match authority.rsplit_once('@') {
+            Some((u, h)) => (Some(u), h),
+            None => (None, authority),
+        };
+        Some(Self {
+            original: url.to_owned(),
+            scheme: scheme.to_ascii_lowercase(),
+            authority,
+            userinfo,
+            host,
+            path,
+            query,
+            fragment,
+        })
+    }
+
+    /// Azure's `abfs://container@account…` puts a container, not a user, before the `@`.
+    fn userinfo_is_container(&self) -> bool {
+        matches!(
+            self.scheme.as_str(),
+            "abfs" | "abfss" | "az" | "adl" | "azure"
+        )
+    }
+}
+
+fn is_secret_parameter(name: &str) -> bool {
+    const WORDS: [&str; 8] = [
+        "sig",
+        "token",
+        "credential",
+        "secret",
+        "password",
+        "key",
+        "auth",
+        "session",
+    ];
+    let name = name.to_ascii_lowercase();
+    WORDS.iter().any(|w| name.contains(w))
+}
+
+/// `url` with user info and secret query values (signatures, tokens, keys) replaced by `***`.
+/// Local paths are returned as they are.
+#[must_use]
+pub fn redact_url(url: &str) -> String {
+    let Some(parts) = UrlParts::split(url) else {
+        return url.to_owned();
+    };
+    let mut out = format!("{}://", &url[..parts.scheme.len()]);
+    match parts.userinfo {
+        Some(info) if parts.userinfo_is_container() => {
+            let user = info.split_once(':').map_or(info, |(user, _)| user);
+            out.push_str(user);
+            if info.contains(':') {
+                out.push_str(":***");
+            }
+            out.push('@');
+        }
+        Some(_) => out.push_str("***@"),
+        None => {}
+    }
+    out.push_str(parts.host);
+    out.push_str(parts.path);
+    if let Some(query) = parts.query {
+        out.push('?');
+        let redacted: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, _)) if is_secret_parameter(name) => format!("{name}=***"),
+                _ => pair.to_owned(),
+            })
+            .collect();
+        out.push_str(&redacted.join("&"));
+    }
+    if let Some(fragment) = parts.fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
+/// The secrets written into `url`: its password (or all of its user info) and the values of
+/// secret query parameters, raw and percent-decoded.
+pub(super) fn url_secrets(url: &str) -> Vec<String> {
+    let Some(parts) = UrlParts::split(url) else {
+        return Vec::new();
+    };
+    let mut secrets = Vec::new();
+    if let Some(info) = parts.userinfo {
+        match info.split_once(':') {
+            Some((_, password)) => secrets.push(password.to_owned()),
+            None if !parts.userinfo_is_container() => secrets.push(info.to_owned()),
+            None => {}
+        }
+    }
+    for pair in parts.query.unwrap_or_default().split('&') {
+        if let Some((name, value)) = pair.split_once('=')
+            && is_secret_parameter(name)
+        {
+            secrets.push(value.to_owned());
+        }
+    }
+    let decoded: Vec<String> = secrets
+        .iter()
+        .filter_map(|s| percent_decode(s).ok())
+        .collect();
+    secrets.extend(decoded);
+    secrets
+}
+
+/// `text` with each of `secrets` (longest first; very short ones are ignored) replaced by `***`.
+pub(super) fn redact_text(text: &str, secrets: &[String]) -> String {
+    let mut secrets: Vec<&str> = secrets
+        .iter()
+        .map(String::as_str)
+        .filter(|s| s.len() >= 4)
+        .collect();
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let mut text = text.to_owned();
+    for secret in secrets {
+        if text.contains(secret) {
+            text = text.replace(secret, "***");
+        }
+    }
+    text
+}
+
+/// An error and its sources on one line, without repeating what an outer message already says.
+pub(super) fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
+}
+
+pub(super) fn percent_decode(text: &str) -> Result<String, String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if byte == b'%'
+            && let Some(hex) = text.get(i + 1..i + 3)
+            && let Ok(value) = u8::from_str_radix(hex, 16)
+        {
+            out.push(value);
+            i += 3;
+        } else {
+            out.push(byte);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| format!("{text:?} is not UTF-8 once decoded"))
+}
+
+/// A key as written in `s3://bucket/key` (not percent-encoded).
+pub(super) fn parse_key(path: &str) -> Result<Path, String> {
+    Path::parse(path.trim_matches('/')).map_err(|e| format!("invalid path {path:?}: {e}"))
+}
+
+/// A key from the path of an `http(s)://` URL (percent-encoded).
+pub(super) fn parse_url_key(path: &str) -> Result<Path, String> {
+    Path::from_url_path(path.trim_matches('/')).map_err(|e| format!("invalid path {path:?}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_user_info_and_secret_query_values() {
+        assert_eq!(
+            redact_url("https://user:pa55word@example.org/a.zarr"),
+            "https://***@example.org/a.zarr"
+        );
+        assert_eq!(
+            redact_url(
+                "https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4&X-Amz-Credential=AKIA%2F1&X-Amz-Signature=abcdef#f"
+            ),
+            "https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4&X-Amz-Credential=***&X-Amz-Signature=***#f"
+        );
+        assert_eq!(
+            redact_url("az://container/x?sv=2022&sig=c2VjcmV0&token=t0ken"),
+            "az://container/x?sv=2022&sig=***&token=***"
+        );
+        assert_eq!(
+            redact_url("abfss://fs@account.dfs.core.windows.net/p"),
+            "abfss://fs@account.dfs.core.windows.net/p"
+        );
+        assert_eq!(redact_url("data/x.zarr"), "data/x.zarr");
+        assert_eq!(redact_url("s3://bucket/key"), "s3://bucket/key");
+    }
+
+    #[test]
+    fn redacts_known_secrets_in_text() {
+        let secrets = url_secrets("https://me:s%40cret@h/x?sig=abcd1234");
+        let text = "failed for s%40cret, s@cret and abcd1234; short";
+        assert_eq!(
+            redact_text(text, &secrets),
+            "failed for ***, *** and ***; short"
+        );
+    }
+}
