@@ -17,6 +17,8 @@ pub struct Config {
     pub build: Build,
     /// The preview server.
     pub serve: Serve,
+    /// Reading Zarr stores.
+    pub crawl: crate::crawl::location::CrawlSettings,
 }
 
 /// `[site]`.

@@ -1,6 +1,338 @@
-//! The crawl stage: reads Zarr stores (local or remote) for the facts of each dataset.
+//! The crawl stage: reads the Zarr stores of every dataset (local or remote)
+//! for their facts — hierarchy, arrays, dimensions, extents, provenance — and
+//! records them on the library's stores. Stores that cannot be read are
+//! diagnostics and are marked as failed; the build goes on.
 
 pub mod cftime;
+pub mod coords;
 pub mod counting;
 pub mod extent;
+pub mod facts;
 pub mod location;
+pub mod metadata;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use almanac_model::{Axis, Crawl, Library, StoreFacts, StoreScheme, VariableRole};
+use futures::StreamExt;
+
+use crate::crawl::coords::CoordinateReader;
+use crate::crawl::counting::CountingStore;
+use crate::crawl::location::CrawlSettings;
+use crate::crawl::metadata::{ArrayMeta, Hierarchy};
+use crate::diagnostics::{Diagnostics, Location as At};
+
+/// What a crawl did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CrawlReport {
+    /// Stores read.
+    pub read: usize,
+    /// Stores that could not be read.
+    pub failed: usize,
+    /// Stores skipped (remote stores in offline mode).
+    pub skipped: usize,
+    /// Object-store requests made.
+    pub requests: u64,
+}
+
+/// One store's outcome.
+struct Outcome {
+    dataset: usize,
+    store: usize,
+    crawl: Crawl,
+    problems: Vec<(String, &'static str, String, bool)>,
+    requests: u64,
+}
+
+/// Crawls every store of `library`, with local paths resolved against `content_dir`.
+pub fn crawl_library(
+    library: &mut Library,
+    content_dir: &Path,
+    settings: &CrawlSettings,
+    diagnostics: &mut Diagnostics,
+) -> CrawlReport {
+    if !settings.enabled {
+        return CrawlReport::default();
+    }
+    let mut targets = Vec::new();
+    for (d, dataset) in library.datasets.iter().enumerate() {
+        for (s, store) in dataset.stores.iter().enumerate() {
+            targets.push((
+                d,
+                s,
+                store.url.clone(),
+                store.local_path.clone(),
+                store.scheme,
+            ));
+        }
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            diagnostics.error(
+                "crawl-failed",
+                At::file("almanac"),
+                format!("cannot start the crawler: {error}"),
+            );
+            return CrawlReport::default();
+        }
+    };
+    let concurrency = settings.concurrency.max(1);
+    let outcomes: Vec<Outcome> =
+        runtime.block_on(async {
+            futures::stream::iter(targets.into_iter().map(
+                |(d, s, url, local, scheme)| async move {
+                    crawl_target(d, s, &url, local.as_deref(), scheme, content_dir, settings).await
+                },
+            ))
+            .buffer_unordered(concurrency)
+            .collect()
+            .await
+        });
+    let mut report = CrawlReport::default();
+    let mut outcomes = outcomes;
+    outcomes.sort_by_key(|o| (o.dataset, o.store));
+    for outcome in outcomes {
+        report.requests += outcome.requests;
+        match &outcome.crawl {
+            Crawl::Ok { .. } => report.read += 1,
+            Crawl::Failed { .. } => report.failed += 1,
+            Crawl::Skipped { .. } => report.skipped += 1,
+        }
+        for (location, code, message, error) in outcome.problems {
+            if error {
+                diagnostics.error(code, At::file(location), message);
+            } else {
+                diagnostics.warning(code, At::file(location), message);
+            }
+        }
+        library.datasets[outcome.dataset].stores[outcome.store].crawl = Some(outcome.crawl);
+    }
+    report
+}
+
+async fn crawl_target(
+    dataset: usize,
+    store: usize,
+    url: &str,
+    local: Option<&str>,
+    scheme: StoreScheme,
+    content_dir: &Path,
+    settings: &CrawlSettings,
+) -> Outcome {
+    let mut outcome = Outcome {
+        dataset,
+        store,
+        crawl: Crawl::Skipped {
+            reason: String::new(),
+        },
+        problems: Vec::new(),
+        requests: 0,
+    };
+    if settings.offline && scheme != StoreScheme::File {
+        outcome.crawl = Crawl::Skipped {
+            reason: "remote stores are not read in offline mode".into(),
+        };
+        return outcome;
+    }
+    let target = local.unwrap_or(url);
+    let location = match location::open(target, content_dir, settings) {
+        Ok(location) => location,
+        Err(error) => {
+            outcome.problems.push((
+                error.url.clone(),
+                "store-unreachable",
+                error.message.clone(),
+                true,
+            ));
+            outcome.crawl = Crawl::Failed {
+                reason: error.message,
+            };
+            return outcome;
+        }
+    };
+    let counting = Arc::new(CountingStore::new(Arc::clone(&location.store)));
+    let shown = location.display.clone();
+    match inspect_store(Arc::clone(&counting) as _, &location.prefix).await {
+        Ok((facts, warnings)) => {
+            for (key, code, message) in warnings {
+                outcome.problems.push((
+                    format!("{shown}/{key}"),
+                    code,
+                    location.redact(&message),
+                    false,
+                ));
+            }
+            outcome.crawl = Crawl::Ok {
+                facts: Box::new(facts),
+            };
+        }
+        Err((key, code, message)) => {
+            let message = location.redact(&message);
+            outcome.problems.push((
+                format!("{shown}/{key}").trim_end_matches('/').to_owned(),
+                code,
+                message.clone(),
+                true,
+            ));
+            outcome.crawl = Crawl::Failed { reason: message };
+        }
+    }
+    outcome.requests = counting.requests();
+    outcome
+}
+
+type Problem = (String, &'static str, String);
+
+/// Reads the facts of the store at `prefix` of `store`: metadata, then the
+/// coordinate values extents need.
+///
+/// # Errors
+///
+/// The key, code and message of the problem that stops the read.
+pub async fn inspect_store(
+    store: Arc<dyn object_store::ObjectStore>,
+    prefix: &object_store::path::Path,
+) -> Result<(StoreFacts, Vec<Problem>), Problem> {
+    let hierarchy = metadata::read_hierarchy(Arc::clone(&store), prefix)
+        .await
+        .map_err(|p| (p.key, p.code, p.message))?;
+    let mut warnings: Vec<Problem> = hierarchy
+        .warnings
+        .iter()
+        .map(|p| (p.key.clone(), p.code, p.message.clone()))
+        .collect();
+    let mut facts = facts::from_hierarchy(&hierarchy);
+    let reader = CoordinateReader::new(store, prefix.clone());
+    add_extents(&hierarchy, &mut facts, &reader, &mut warnings).await;
+    Ok((facts, warnings))
+}
+
+/// Reads coordinate values and fills in dimension extents, the time extent,
+/// the bounding box and the vertical extent.
+async fn add_extents(
+    hierarchy: &Hierarchy,
+    facts: &mut StoreFacts,
+    reader: &CoordinateReader,
+    warnings: &mut Vec<Problem>,
+) {
+    let by_path = |path: &str| hierarchy.arrays.iter().find(|a| a.path == path);
+    let readable = |array: &&ArrayMeta| array.decodable;
+    let mut latitudes: Vec<f64> = Vec::new();
+    let mut longitudes: Vec<f64> = Vec::new();
+    let mut lon_step = None;
+    for dimension in &mut facts.dimensions {
+        let Some(array) = by_path(&dimension.name)
+            .filter(readable)
+            .filter(|a| a.shape.len() == 1)
+        else {
+            continue;
+        };
+        let sample = match reader.sample(array).await {
+            Ok(sample) => sample,
+            Err(message) => {
+                warnings.push((array.path.clone(), "coordinate-unreadable", message));
+                continue;
+            }
+        };
+        let known = sample.known();
+        dimension.extent = extent::value_range(&known);
+        dimension.step = extent::regular_step(&sample.first_chunk)
+            .filter(|_| sample.whole || sample.first_chunk.len() > 1);
+        match dimension.axis {
+            Axis::T => {
+                match extent::time_extent(&sample.first_chunk, sample.last, &array.attributes) {
+                    Ok(time) => facts.time = facts.time.take().or(time),
+                    Err(message) => {
+                        warnings.push((array.path.clone(), "time-undecodable", message));
+                    }
+                }
+            }
+            Axis::Z => {
+                if facts.vertical.is_none() {
+                    facts.vertical =
+                        extent::vertical_extent(&dimension.name, &known, &array.attributes);
+                }
+            }
+            Axis::X | Axis::Y => match extent::geographic_axis(&array.path, &array.attributes) {
+                Some(Axis::X) => {
+                    lon_step = extent::regular_step(&sample.first_chunk);
+                    longitudes.extend(&known);
+                }
+                Some(Axis::Y) => latitudes.extend(&known),
+                _ => {}
+            },
+            Axis::Other => {}
+        }
+    }
+    if facts.time.is_none() {
+        // A single time step is often a scalar (0-D) coordinate, not a dimension.
+        let scalar_time = hierarchy.arrays.iter().find(|a| {
+            a.decodable
+                && a.shape.len() <= 1
+                && a.shape.iter().product::<u64>() <= 1
+                && extent::axis_of(&a.path, &a.attributes) == Axis::T
+        });
+        if let Some(array) = scalar_time {
+            match reader.whole(array).await {
+                Ok(Some(values)) => match extent::time_extent(&values, None, &array.attributes) {
+                    Ok(time) => facts.time = time,
+                    Err(message) => {
+                        warnings.push((array.path.clone(), "time-undecodable", message));
+                    }
+                },
+                Ok(None) => {}
+                Err(message) => {
+                    warnings.push((array.path.clone(), "coordinate-unreadable", message));
+                }
+            }
+        }
+    }
+    if latitudes.is_empty() || longitudes.is_empty() {
+        // Curvilinear grids: 2-D latitude/longitude auxiliary coordinates, read whole.
+        let mut lat2 = None;
+        let mut lon2 = None;
+        for array in hierarchy
+            .arrays
+            .iter()
+            .filter(|a| a.decodable && a.shape.len() == 2)
+        {
+            let role = facts
+                .arrays
+                .iter()
+                .find(|f| f.path == array.path)
+                .and_then(|f| f.role);
+            if !matches!(
+                role,
+                Some(VariableRole::Auxiliary | VariableRole::Coordinate | VariableRole::Data)
+            ) {
+                continue;
+            }
+            match extent::geographic_axis(&array.path, &array.attributes) {
+                Some(Axis::Y) if lat2.is_none() => lat2 = Some(array),
+                Some(Axis::X) if lon2.is_none() => lon2 = Some(array),
+                _ => {}
+            }
+        }
+        if let (Some(lat), Some(lon)) = (lat2, lon2) {
+            match (reader.whole(lat).await, reader.whole(lon).await) {
+                (Ok(Some(lat_values)), Ok(Some(lon_values))) => {
+                    latitudes = lat_values;
+                    longitudes = lon_values;
+                    lon_step = None;
+                }
+                (Err(message), _) | (_, Err(message)) => {
+                    warnings.push((lat.path.clone(), "coordinate-unreadable", message));
+                }
+                _ => {}
+            }
+        }
+    }
+    if !latitudes.is_empty() && !longitudes.is_empty() {
+        facts.bbox = extent::bounding_box(&latitudes, &longitudes, lon_step);
+    }
+}

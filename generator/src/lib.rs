@@ -98,7 +98,13 @@ pub fn load_library(options: &BuildOptions) -> (Library, Diagnostics) {
     let content_dir = options.content_dir();
     let label = diagnostics::display_path(&content_dir, &options.root);
     let loaded = content::load(&content_dir, &label, &mut diagnostics);
-    let library = resolve::resolve(loaded, &mut diagnostics);
+    let mut library = resolve::resolve(loaded, &mut diagnostics);
+    crawl::crawl_library(
+        &mut library,
+        &content_dir,
+        &options.config.crawl,
+        &mut diagnostics,
+    );
     diagnostics.sort();
     (library, diagnostics)
 }

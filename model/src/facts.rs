@@ -242,6 +242,9 @@ impl Provenance {
     /// True when nothing is known.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.pangeo_forge.is_empty() && self.commit.is_none() && self.workflow_run.is_none() && self.built_at.is_none()
+        self.pangeo_forge.is_empty()
+            && self.commit.is_none()
+            && self.workflow_run.is_none()
+            && self.built_at.is_none()
     }
 }

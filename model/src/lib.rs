@@ -11,13 +11,13 @@ mod library;
 mod value;
 
 pub use entity::{EntityKind, EntityRef, Reference};
-pub use library::{
-    Agent, Citation, Code, Course, Dataset, Feedstock, Library, License, Link, Model, Organization,
-    Paper, Person, Provider, ProviderRole, Recipe, Store, StoreScheme,
-};
 pub use facts::{
     ArrayFacts, Axis, BoundingBox, Crawl, DimensionFacts, GridMapping, Provenance, StoreFacts,
     TimeExtent, VariableRole, VerticalExtent,
+};
+pub use library::{
+    Agent, Citation, Code, Course, Dataset, Feedstock, Library, License, Link, Model, Organization,
+    Paper, Person, Provider, ProviderRole, Recipe, Store, StoreScheme,
 };
 pub use value::Value;
 

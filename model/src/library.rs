@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{EntityKind, EntityRef, Reference, Value};
+use crate::{Crawl, EntityKind, EntityRef, Reference, Value};
 
 /// Every entity of one library, each list sorted by id.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -209,6 +209,9 @@ pub struct Store {
     /// Fields Almanac does not model, kept as written.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extra: BTreeMap<String, Value>,
+    /// What the crawl stage found, once it has run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crawl: Option<Crawl>,
 }
 
 /// One recipe of a feedstock.

@@ -673,6 +673,7 @@ fn read_store(
         source_url: fields.string("source_url", diagnostics),
         xarray_open_kwargs,
         extra,
+        crawl: None,
     })
 }
 

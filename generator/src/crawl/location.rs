@@ -46,6 +46,9 @@ pub struct StoreSettings {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CrawlSettings {
+    /// When false, no store is read and pages list stores without their facts
+    /// (for checking content alone).
+    pub enabled: bool,
     /// How many requests may be in flight at once.
     pub concurrency: usize,
     /// Limit for one request, in seconds; retries stop once this much time has passed.
@@ -61,6 +64,7 @@ pub struct CrawlSettings {
 impl Default for CrawlSettings {
     fn default() -> Self {
         Self {
+            enabled: true,
             concurrency: 16,
             timeout_seconds: 30,
             retries: 3,

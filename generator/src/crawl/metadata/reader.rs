@@ -1,0 +1,228 @@
+//! The object store as the metadata reader sees it: GETs of metadata documents and one-level
+//! listings of groups, each counted, with problems keyed by store-relative keys.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use object_store::path::Path;
+use object_store::{ObjectStore, ObjectStoreExt};
+use serde_json::{Map, Value};
+
+use super::{MetadataProblem, code, join, json};
+
+/// A store and the prefix where the Zarr store starts.
+pub(super) struct Reader {
+    store: Arc<dyn ObjectStore>,
+    prefix: Path,
+    requests: AtomicU64,
+    concurrency: usize,
+}
+
+impl Reader {
+    pub(super) fn new(store: Arc<dyn ObjectStore>, prefix: Path, concurrency: usize) -> Self {
+        Self {
+            store,
+            prefix,
+            requests: AtomicU64::new(0),
+            concurrency: concurrency.max(1),
+        }
+    }
+
+    pub(super) fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    pub(super) fn concurrency(&self) -> usize {
+        self.concurrency
+    }
+
+    fn count(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The store-relative key of `file` in node `node` (either may be `""`).
+    pub(super) fn key(&self, node: &str, file: &str) -> String {
+        join(&join(self.prefix.as_ref(), node), file)
+    }
+
+    fn location(&self, node: &str, file: &str) -> Path {
+        location(&self.key(node, file))
+    }
+
+    /// "at the root of <store>" or "under `<prefix>` in <store>", for messages.
+    pub(super) fn describe_location(&self) -> String {
+        if self.prefix.as_ref().is_empty() {
+            format!("at the root of {}", self.store)
+        } else {
+            format!("under `{}` in {}", self.prefix, self.store)
+        }
+    }
+
+    /// Plain HTTP: `object_store` lists it with WebDAV `PROPFIND`, which ordinary web servers
+    /// refuse or answer with 404 — and a 404 reads as an empty folder, so never list there.
+    fn is_http(&self) -> bool {
+        self.store.to_string().contains("HttpStore")
+    }
+
+    /// The bytes of `file` in `node`, `None` when there is no such object.
+    async fn get(&self, node: &str, file: &str) -> Result<Option<bytes::Bytes>, MetadataProblem> {
+        let location = self.location(node, file);
+        self.count();
+        let result = match self.store.get(&location).await {
+            Ok(result) => result.bytes().await,
+            Err(error) => Err(error),
+        };
+        match result {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(error) => Err(MetadataProblem::new(
+                self.key(node, file),
+                code::STORE_ERROR,
+                format!("cannot read it: {error}"),
+            )),
+        }
+    }
+
+    /// `file` in `node` parsed as a JSON object; `None` when there is no such object.
+    pub(super) async fn document(
+        &self,
+        node: &str,
+        file: &str,
+        warnings: &mut Vec<MetadataProblem>,
+    ) -> Result<Option<Map<String, Value>>, MetadataProblem> {
+        let Some(bytes) = self.get(node, file).await? else {
+            return Ok(None);
+        };
+        json::parse(&self.key(node, file), &bytes, warnings).map(Some)
+    }
+
+    /// The names of the sub-folders of group `node`, sorted. `metadata_file` is the group's own
+    /// document (`.zgroup`, `zarr.json`), already read: a listing without it is not to be
+    /// trusted (a web server answering the WebDAV listing with 404 reads as an empty folder).
+    pub(super) async fn sub_folders(
+        &self,
+        node: &str,
+        metadata_file: &str,
+    ) -> Result<Vec<String>, MetadataProblem> {
+        let key = self.key(node, metadata_file);
+        let cannot_list = |why: String| {
+            MetadataProblem::new(
+                &key,
+                code::CANNOT_LIST,
+                format!(
+                    "this group has no consolidated metadata, so Almanac must list it to find its \
+                     arrays, and {why}; consolidate the store (zarr.consolidate_metadata writes \
+                     .zmetadata for Zarr 2 and consolidated_metadata in zarr.json for Zarr 3) or \
+                     read it through its object store (s3://, gs://, az://)"
+                ),
+            )
+        };
+        if self.is_http() {
+            return Err(cannot_list(format!(
+                "{} serves it over plain HTTP, which cannot be listed",
+                self.store
+            )));
+        }
+        let location = self.location(node, "");
+        self.count();
+        let listing = self
+            .store
+            .list_with_delimiter(Some(&location))
+            .await
+            .map_err(|error| cannot_list(format!("listing it failed: {error}")))?;
+        let lists_itself = listing
+            .objects
+            .iter()
+            .any(|object| object.location.filename() == Some(metadata_file));
+        if !lists_itself {
+            return Err(cannot_list(format!(
+                "{} lists it without its own {metadata_file}: the store cannot list (a plain \
+                 HTTP server?)",
+                self.store
+            )));
+        }
+        let mut names = listing
+            .common_prefixes
+            .iter()
+            .filter_map(|path| path.filename().map(str::to_owned))
+            .collect::<Vec<_>>();
+        names.sort();
+        Ok(names)
+    }
+
+    /// Everything directly in `node` (folders with a trailing `/`), sorted, for messages; `None`
+    /// when the store cannot say.
+    pub(super) async fn entries(&self, node: &str) -> Option<Vec<String>> {
+        if self.is_http() {
+            return None;
+        }
+        let location = self.location(node, "");
+        self.count();
+        let listing = self.store.list_with_delimiter(Some(&location)).await.ok()?;
+        let folders = listing
+            .common_prefixes
+            .iter()
+            .filter_map(|path| path.filename().map(|name| format!("{name}/")));
+        let files = listing
+            .objects
+            .iter()
+            .filter_map(|object| object.location.filename().map(str::to_owned));
+        let mut entries = folders.chain(files).collect::<Vec<_>>();
+        entries.sort();
+        Some(entries)
+    }
+}
+
+/// The object at store key `key` (names `/`-separated, as they are). `Path::from` would
+/// percent-encode `[`, `]`, `~`, `%`, … and so name another object: stores list names, and keep
+/// them, as they are.
+pub(super) fn location(key: &str) -> Path {
+    Path::parse(key).unwrap_or_else(|_| Path::from(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use object_store::memory::InMemory;
+    use object_store::{ObjectStoreExt, PutPayload};
+
+    use super::*;
+
+    #[test]
+    fn locations_keep_names_as_they_are() {
+        assert_eq!(location("a[1]/~b/c%d").as_ref(), "a[1]/~b/c%d");
+        assert_eq!(location("").as_ref(), "");
+    }
+
+    #[tokio::test]
+    async fn keys_include_the_prefix_and_names_round_trip() {
+        let store: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
+        let reader = Reader::new(Arc::clone(&store), location("bucket/data.zarr"), 4);
+        assert_eq!(reader.key("air", ".zarray"), "bucket/data.zarr/air/.zarray");
+        assert_eq!(reader.key("", ""), "bucket/data.zarr");
+
+        let odd = "t[0]";
+        for (node, file) in [("", ".zgroup"), (odd, ".zarray")] {
+            let location = reader.location(node, file);
+            let payload = PutPayload::from_static(b"{}");
+            store.put(&location, payload).await.expect("in-memory put");
+        }
+        let folders = reader.sub_folders("", ".zgroup").await.expect("listable");
+        assert_eq!(folders, [odd]);
+        let mut warnings = Vec::new();
+        assert!(
+            reader
+                .document(odd, ".zarray", &mut warnings)
+                .await
+                .expect("succeeds")
+                .is_some()
+        );
+        assert!(
+            reader
+                .document(odd, ".zgroup", &mut warnings)
+                .await
+                .expect("succeeds")
+                .is_none()
+        );
+        assert_eq!(reader.requests(), 3);
+    }
+}
