@@ -63,6 +63,13 @@ pub enum Command {
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Print the facts of one Zarr store (a path or an s3://, gs://, az://, https:// URL),
+    /// with the `[crawl]` settings of almanac.toml.
+    Inspect {
+        /// The store.
+        #[arg(value_name = "STORE-URL")]
+        url: String,
+    },
     /// Build and serve the site on 127.0.0.1, rebuilding when content changes.
     Serve {
         /// TCP port (default: serve.port from almanac.toml, else 8000).

@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod inspect;
 mod serve;
 
 use std::process::ExitCode;
@@ -23,6 +24,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check { paths } => check::run(cli, paths),
         Command::Serve { port, output } => serve::run(cli, *port, output.as_deref()),
+        Command::Inspect { url } => inspect::run(cli, url),
     }
 }
 

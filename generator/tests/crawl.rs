@@ -231,6 +231,43 @@ fn arrays_have_roles_sizes_and_codecs() {
 }
 
 #[test]
+fn metadata_and_coordinates_take_few_requests() {
+    use std::sync::Arc;
+
+    use almanac::crawl::counting::CountingStore;
+    use object_store::local::LocalFileSystem;
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    // (store, requests): metadata (a v3 `zarr.json` probe first, so v2 costs one miss) plus
+    // one read per coordinate chunk that extents need.
+    for (store, expected) in [
+        // `.zmetadata` after the probe, then `time` (one chunk).
+        ("soi-darwin/soi-darwin.zarr", 3),
+        // `zarr.json`, then `time`, `latitude` and `longitude` (one chunk each).
+        ("ostia-monthly-sst/ostia-monthly-v3.zarr", 4),
+    ] {
+        let dir = repo().join("content/data").join(store);
+        let local = LocalFileSystem::new_with_prefix(&dir).expect("store");
+        let counting = Arc::new(CountingStore::new(Arc::new(local)));
+        let prefix = object_store::path::Path::default();
+        let (facts, warnings) = runtime
+            .block_on(almanac::crawl::inspect_store(
+                Arc::clone(&counting) as _,
+                &prefix,
+            ))
+            .expect("readable");
+        assert!(warnings.is_empty(), "{store}: {warnings:?}");
+        assert!(facts.time.is_some(), "{store}");
+        assert_eq!(
+            counting.requests(),
+            expected,
+            "{store}: {:?}",
+            counting.counts()
+        );
+    }
+}
+
+#[test]
 fn a_broken_store_is_a_diagnostic_and_the_page_says_so() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
