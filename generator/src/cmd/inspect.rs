@@ -12,7 +12,7 @@ use crate::cli::{Cli, Format};
 
 pub fn run(cli: &Cli, url: &str) -> anyhow::Result<ExitCode> {
     let options = almanac::BuildOptions::for_project(&cli.root)?;
-    let mut settings = options.config.crawl.clone();
+    let mut settings = options.config.crawl;
     settings.offline = false; // asking for one store means reading it
     let cwd = std::env::current_dir().context("no current directory")?;
     let location = location::open(url, &cwd, &settings)
