@@ -4,9 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use almanac_model::{
-    Citation, Dataset, Feedstock, License, Link, Provider, ProviderRole, Recipe, Store, StoreScheme,
-};
+use almanac_model::{Citation, Dataset, Feedstock, License, Link, Recipe};
 
 use crate::content::Draft;
 use crate::content::document::{Node, NodeValue};
@@ -14,6 +12,14 @@ use crate::content::fields::{Reader, wrong_type};
 use crate::content::identifier;
 use crate::content::license;
 use crate::diagnostics::{Diagnostics, Location};
+
+mod provider;
+mod store;
+
+use provider::providers;
+pub use provider::role_name;
+use store::read_store;
+pub use store::{classify_url, join_relative, repository_of};
 
 /// Fields of a feedstock `meta.yaml` that Almanac reads.
 pub const META_FIELDS: &[&str] = &[
@@ -40,20 +46,6 @@ pub const CATALOG_FIELDS: &[&str] = &[
     "stores",
     "links",
     "thumbnail",
-];
-
-const STORE_FIELDS: &[&str] = &[
-    "id",
-    "name",
-    "url",
-    "public",
-    "rechunking",
-    "xarray_open_kwargs",
-    "geospatial",
-    "last_updated",
-    "source",
-    "source_url",
-    "description",
 ];
 
 /// One parsed file that describes (part of) a dataset.
@@ -435,98 +427,6 @@ fn recipes(reader: &Reader<'_>, diagnostics: &mut Diagnostics) -> Vec<Recipe> {
     recipes
 }
 
-fn providers(reader: &Reader<'_>, diagnostics: &mut Diagnostics) -> Vec<Provider> {
-    let mut providers = Vec::new();
-    for item in reader.get("providers").map(Node::items).unwrap_or_default() {
-        let fields = Reader::new(
-            reader.file(),
-            item,
-            &["name", "description", "roles", "url"],
-            diagnostics,
-        );
-        let Some(name) = fields.required("name", diagnostics) else {
-            continue;
-        };
-        let mut provider = Provider {
-            name,
-            description: fields.string("description", diagnostics),
-            roles: Vec::new(),
-            other_roles: Vec::new(),
-            url: fields.string("url", diagnostics),
-            organization: None,
-            extra: fields.extra(&["name", "description", "roles", "url"]),
-        };
-        for (role, position) in fields.strings("roles", diagnostics) {
-            match map_role(&role) {
-                RoleMapping::Stac(stac) => provider.roles.push(stac),
-                RoleMapping::Mapped(stac) => {
-                    diagnostics
-                        .warning(
-                            "provider-role",
-                            fields.at(position),
-                            format!(
-                                "provider role `{role}` is not a STAC role; read as `{}`",
-                                role_name(stac)
-                            ),
-                        )
-                        .help = Some(
-                        "STAC provider roles are producer, licensor, processor and host".into(),
-                    );
-                    provider.roles.push(stac);
-                }
-                RoleMapping::None => {
-                    diagnostics
-                        .warning(
-                            "provider-role",
-                            fields.at(position),
-                            format!("provider role `{role}` has no STAC equivalent; kept as text"),
-                        )
-                        .help = Some(
-                        "STAC provider roles are producer, licensor, processor and host".into(),
-                    );
-                    provider.other_roles.push(role);
-                }
-            }
-        }
-        provider.roles.sort();
-        provider.roles.dedup();
-        providers.push(provider);
-    }
-    providers
-}
-
-enum RoleMapping {
-    Stac(ProviderRole),
-    Mapped(ProviderRole),
-    None,
-}
-
-fn map_role(role: &str) -> RoleMapping {
-    match role.trim().to_lowercase().as_str() {
-        "producer" => RoleMapping::Stac(ProviderRole::Producer),
-        "licensor" => RoleMapping::Stac(ProviderRole::Licensor),
-        "processor" => RoleMapping::Stac(ProviderRole::Processor),
-        "host" => RoleMapping::Stac(ProviderRole::Host),
-        "data provider" | "provider" | "creator" | "author" => {
-            RoleMapping::Mapped(ProviderRole::Producer)
-        }
-        "distributor" | "hosting" | "archive" => RoleMapping::Mapped(ProviderRole::Host),
-        "curator" | "processing" => RoleMapping::Mapped(ProviderRole::Processor),
-        _ => RoleMapping::None,
-    }
-}
-
-/// The STAC spelling of a provider role.
-#[must_use]
-pub const fn role_name(role: ProviderRole) -> &'static str {
-    match role {
-        ProviderRole::Licensor => "licensor",
-        ProviderRole::Producer => "producer",
-        ProviderRole::Processor => "processor",
-        ProviderRole::Host => "host",
-    }
-}
-
 fn read_catalog(
     part: &Part<'_>,
     reader: &Reader<'_>,
@@ -593,159 +493,5 @@ fn read_catalog(
             }
             dataset.stores.push(store);
         }
-    }
-}
-
-fn read_store(
-    reader: &Reader<'_>,
-    item: &Node,
-    base_dir: &str,
-    diagnostics: &mut Diagnostics,
-) -> Option<Store> {
-    let fields = Reader::new(reader.file(), item, STORE_FIELDS, diagnostics);
-    let url = fields.required("url", diagnostics)?;
-    let url_position = fields.get("url").map_or(item.position, |n| n.position);
-    let id = fields.string("id", diagnostics).unwrap_or_else(|| {
-        let stem = url.trim_end_matches('/').rsplit('/').next().unwrap_or(&url);
-        identifier::slug(stem.trim_end_matches(".zarr"))
-    });
-    if !identifier::is_id(&id) {
-        let position = fields.get("id").map_or(item.position, |n| n.position);
-        diagnostics
-            .warning(
-                "id-format",
-                fields.at(position),
-                format!("store id `{id}` has characters other than a-z, 0-9, `-`, `_`"),
-            )
-            .help = Some(format!(
-            "use `{}` so STAC item ids and URLs stay simple",
-            identifier::slug(&id)
-        ));
-    }
-    let Some((scheme, local_path)) = classify_url(&url, base_dir) else {
-        diagnostics
-            .error(
-                "unsupported-store-url",
-                fields.at(url_position),
-                format!("store URL `{url}` has a scheme Almanac cannot read"),
-            )
-            .help = Some("use s3://, gs://, az://, https://, file:// or a relative path".into());
-        return None;
-    };
-    let lower = url.to_lowercase();
-    if [".nc", ".nc4", ".netcdf", ".h5", ".hdf5"]
-        .iter()
-        .any(|ext| lower.trim_end_matches('/').ends_with(ext))
-    {
-        diagnostics
-            .warning(
-                "store-not-zarr",
-                fields.at(url_position),
-                format!("store `{id}` points at a NetCDF/HDF5 file, not a Zarr store"),
-            )
-            .help = Some(
-            "Almanac catalogs Zarr stores; convert the file to Zarr or list it as a link".into(),
-        );
-    }
-    let extra = fields.extra(&[
-        "id",
-        "name",
-        "url",
-        "public",
-        "source",
-        "source_url",
-        "xarray_open_kwargs",
-        "description",
-    ]);
-    let xarray_open_kwargs = match fields.get("xarray_open_kwargs").map(Node::to_value) {
-        Some(almanac_model::Value::Map(map)) => map,
-        _ => BTreeMap::new(),
-    };
-    Some(Store {
-        id,
-        name: fields.string("name", diagnostics),
-        description: fields.string("description", diagnostics),
-        url,
-        scheme,
-        local_path,
-        public: fields.bool("public", diagnostics),
-        source: fields.string("source", diagnostics),
-        source_url: fields.string("source_url", diagnostics),
-        xarray_open_kwargs,
-        extra,
-        crawl: None,
-    })
-}
-
-/// The scheme of a store URL and, for local stores, the path relative to the content folder.
-#[must_use]
-pub fn classify_url(url: &str, base_dir: &str) -> Option<(StoreScheme, Option<String>)> {
-    let (scheme, rest) = match url.split_once("://") {
-        Some((scheme, rest)) => (scheme.to_lowercase(), rest),
-        None => return Some((StoreScheme::File, Some(join_relative(base_dir, url)))),
-    };
-    let scheme = match scheme.as_str() {
-        "s3" => StoreScheme::S3,
-        "gs" | "gcs" => StoreScheme::Gcs,
-        "az" | "abfs" | "abfss" | "azure" => StoreScheme::Azure,
-        "http" | "https" => StoreScheme::Http,
-        "file" => return Some((StoreScheme::File, Some(rest.to_owned()))),
-        _ => return None,
-    };
-    Some((scheme, None))
-}
-
-/// Joins a relative path onto a folder, resolving `.` and `..` lexically.
-#[must_use]
-pub fn join_relative(base_dir: &str, relative: &str) -> String {
-    if relative.starts_with('/') {
-        return relative.to_owned();
-    }
-    let mut parts: Vec<&str> = base_dir
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != ".")
-        .collect();
-    for part in relative.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    parts.join("/")
-}
-
-/// The repository of a `…/blob/<branch>/…` URL on GitHub.
-#[must_use]
-pub fn repository_of(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("https://github.com/")?;
-    let mut parts = rest.split('/');
-    let owner = parts.next()?;
-    let repo = parts.next()?;
-    Some(format!("https://github.com/{owner}/{repo}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn store_urls_are_classified() {
-        assert_eq!(
-            classify_url("gs://b/x.zarr", "datasets/a"),
-            Some((StoreScheme::Gcs, None))
-        );
-        assert_eq!(
-            classify_url("../../data/a/x.zarr", "datasets/a"),
-            Some((StoreScheme::File, Some("data/a/x.zarr".into())))
-        );
-        assert_eq!(classify_url("ftp://x", ""), None);
-        assert_eq!(
-            repository_of("https://github.com/leap-stc/OSTIA_REP/blob/main/feedstock/meta.yaml")
-                .as_deref(),
-            Some("https://github.com/leap-stc/OSTIA_REP")
-        );
     }
 }
