@@ -55,6 +55,9 @@ pub enum Command {
         /// Public URL of the site, ending in `/` (overrides site.base_url).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Read every store again, ignoring the crawl cache (which is then replaced).
+        #[arg(long)]
+        refresh: bool,
     },
     /// Validate content without writing a site. With paths, check only those
     /// files or feedstock folders (for a feedstock's own CI).
@@ -62,6 +65,9 @@ pub enum Command {
         /// Files (meta.yaml, catalog.yaml, .md, .bib, CITATION.cff, web catalog JSON) or folders.
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
+        /// Read every store again, ignoring the crawl cache (which is then replaced).
+        #[arg(long)]
+        refresh: bool,
     },
     /// Print the facts of one Zarr store (a path or an s3://, gs://, az://, https:// URL),
     /// with the `[crawl]` settings of almanac.toml.

@@ -19,10 +19,12 @@ use crate::cli::{Cli, Command, Format};
 /// Failures of the environment or configuration (exit code 2).
 pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
-        Command::Build { output, base_url } => {
-            build::run(cli, output.as_deref(), base_url.as_deref())
-        }
-        Command::Check { paths } => check::run(cli, paths),
+        Command::Build {
+            output,
+            base_url,
+            refresh,
+        } => build::run(cli, output.as_deref(), base_url.as_deref(), *refresh),
+        Command::Check { paths, refresh } => check::run(cli, paths, *refresh),
         Command::Serve { port, output } => serve::run(cli, *port, output.as_deref()),
         Command::Inspect { url } => inspect::run(cli, url),
     }

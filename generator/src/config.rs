@@ -65,6 +65,8 @@ pub struct Build {
     pub content_dir: PathBuf,
     /// Output folder, relative to `almanac.toml`.
     pub output_dir: PathBuf,
+    /// Crawl cache folder, relative to `almanac.toml`.
+    pub cache_dir: PathBuf,
 }
 
 impl Default for Build {
@@ -72,6 +74,7 @@ impl Default for Build {
         Self {
             content_dir: "content".into(),
             output_dir: "public".into(),
+            cache_dir: ".almanac-cache".into(),
         }
     }
 }

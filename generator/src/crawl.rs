@@ -3,6 +3,7 @@
 //! records them on the library's stores. Stores that cannot be read are
 //! diagnostics and are marked as failed; the build goes on.
 
+pub mod cache;
 pub mod cftime;
 pub mod coords;
 pub mod counting;
@@ -10,17 +11,21 @@ pub mod extent;
 pub mod facts;
 pub mod location;
 pub mod metadata;
+pub mod progress;
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use almanac_model::{Axis, Crawl, Library, StoreFacts, StoreScheme, VariableRole};
 use futures::StreamExt;
 
+use crate::crawl::cache::{CachedWarning, CrawlCache, Entry};
 use crate::crawl::coords::CoordinateReader;
 use crate::crawl::counting::CountingStore;
 use crate::crawl::location::CrawlSettings;
-use crate::crawl::metadata::{ArrayMeta, Hierarchy};
+use crate::crawl::metadata::{ArrayMeta, Hierarchy, code};
+use crate::crawl::progress::{Done, Progress, Reporter};
 use crate::diagnostics::{Diagnostics, Location as At};
 
 /// What a crawl did.
@@ -28,12 +33,28 @@ use crate::diagnostics::{Diagnostics, Location as At};
 pub struct CrawlReport {
     /// Stores read.
     pub read: usize,
+    /// Stores unchanged since the last build, whose facts came from the cache.
+    pub cached: usize,
     /// Stores that could not be read.
     pub failed: usize,
     /// Stores skipped (remote stores in offline mode).
     pub skipped: usize,
     /// Object-store requests made.
     pub requests: u64,
+    /// Of those, reads of object contents (GET, whole or a byte range); the rest are HEADs and
+    /// listings.
+    pub reads: u64,
+}
+
+/// How one crawl runs, beyond the `[crawl]` settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CrawlRun {
+    /// The cache folder; `None` for no cache.
+    pub cache_dir: Option<PathBuf>,
+    /// Re-read every store, ignoring (and then replacing) the cache.
+    pub refresh: bool,
+    /// Progress on stderr.
+    pub progress: Progress,
 }
 
 /// One store's outcome.
@@ -43,6 +64,11 @@ struct Outcome {
     crawl: Crawl,
     problems: Vec<(String, &'static str, String, bool)>,
     requests: u64,
+    reads: u64,
+    /// Facts taken from the cache.
+    cached: bool,
+    /// What to keep in the cache for the next build.
+    entry: Option<(String, Entry)>,
 }
 
 /// Crawls every store of `library`, with local paths resolved against `content_dir`.
@@ -50,6 +76,7 @@ pub fn crawl_library(
     library: &mut Library,
     content_dir: &Path,
     settings: &CrawlSettings,
+    run: &CrawlRun,
     diagnostics: &mut Diagnostics,
 ) -> CrawlReport {
     if !settings.enabled {
@@ -81,24 +108,47 @@ pub fn crawl_library(
             return CrawlReport::default();
         }
     };
+    let cache = match (&run.cache_dir, settings.cache) {
+        (Some(folder), true) => CrawlCache::open(folder, run.refresh),
+        _ => CrawlCache::disabled(),
+    };
     let concurrency = settings.concurrency.max(1);
-    let outcomes: Vec<Outcome> =
-        runtime.block_on(async {
-            futures::stream::iter(targets.into_iter().map(
-                |(d, s, url, local, scheme)| async move {
-                    crawl_target(d, s, &url, local.as_deref(), scheme, content_dir, settings).await
-                },
-            ))
-            .buffer_unordered(concurrency)
-            .collect()
-            .await
-        });
+    let mut reporter = Reporter::new(run.progress, targets.len());
+    let cache_ref = &cache;
+    let mut outcomes: Vec<Outcome> = runtime.block_on(async {
+        let mut stream = futures::stream::iter(targets.into_iter().map(
+            |(d, s, url, local, scheme)| async move {
+                let target = Target {
+                    dataset: d,
+                    store: s,
+                    url: &url,
+                    local: local.as_deref(),
+                    scheme,
+                };
+                crawl_target(&target, content_dir, settings, cache_ref).await
+            },
+        ))
+        .buffer_unordered(concurrency);
+        let mut outcomes = Vec::new();
+        while let Some(outcome) = stream.next().await {
+            reporter.store_done(match (&outcome.crawl, outcome.cached) {
+                (Crawl::Ok { .. }, true) => Done::Cached,
+                (Crawl::Ok { .. }, false) => Done::Read,
+                (Crawl::Failed { .. }, _) => Done::Failed,
+                (Crawl::Skipped { .. }, _) => Done::Skipped,
+            });
+            outcomes.push(outcome);
+        }
+        outcomes
+    });
     let mut report = CrawlReport::default();
-    let mut outcomes = outcomes;
+    let mut entries = BTreeMap::new();
     outcomes.sort_by_key(|o| (o.dataset, o.store));
     for outcome in outcomes {
         report.requests += outcome.requests;
+        report.reads += outcome.reads;
         match &outcome.crawl {
+            Crawl::Ok { .. } if outcome.cached => report.cached += 1,
             Crawl::Ok { .. } => report.read += 1,
             Crawl::Failed { .. } => report.failed += 1,
             Crawl::Skipped { .. } => report.skipped += 1,
@@ -110,37 +160,59 @@ pub fn crawl_library(
                 diagnostics.warning(code, At::file(location), message);
             }
         }
+        if let Some((key, entry)) = outcome.entry {
+            entries.insert(key, entry);
+        }
         library.datasets[outcome.dataset].stores[outcome.store].crawl = Some(outcome.crawl);
+    }
+    reporter.finish(report.requests);
+    if let Err(message) = cache.save(entries) {
+        diagnostics.warning(
+            "crawl-cache",
+            At::file("almanac"),
+            format!(
+                "cannot write the crawl cache ({message}); the next build reads every store again"
+            ),
+        );
     }
     report
 }
 
-async fn crawl_target(
+/// One store to crawl.
+struct Target<'a> {
     dataset: usize,
     store: usize,
-    url: &str,
-    local: Option<&str>,
+    url: &'a str,
+    local: Option<&'a str>,
     scheme: StoreScheme,
+}
+
+async fn crawl_target(
+    target: &Target<'_>,
     content_dir: &Path,
     settings: &CrawlSettings,
+    cache: &CrawlCache,
 ) -> Outcome {
     let mut outcome = Outcome {
-        dataset,
-        store,
+        dataset: target.dataset,
+        store: target.store,
         crawl: Crawl::Skipped {
             reason: String::new(),
         },
         problems: Vec::new(),
         requests: 0,
+        reads: 0,
+        cached: false,
+        entry: None,
     };
-    if settings.offline && scheme != StoreScheme::File {
+    if settings.offline && target.scheme != StoreScheme::File {
         outcome.crawl = Crawl::Skipped {
             reason: "remote stores are not read in offline mode".into(),
         };
         return outcome;
     }
-    let target = local.unwrap_or(url);
-    let location = match location::open(target, content_dir, settings) {
+    let opened = target.local.unwrap_or(target.url);
+    let location = match location::open(opened, content_dir, settings) {
         Ok(location) => location,
         Err(error) => {
             outcome.problems.push((
@@ -157,7 +229,25 @@ async fn crawl_target(
     };
     let counting = Arc::new(CountingStore::new(Arc::clone(&location.store)));
     let shown = location.display.clone();
-    match inspect_store(Arc::clone(&counting) as _, &location.prefix).await {
+    let key = format!("{shown} {:?}", settings.settings_for(target.url));
+    if let Some(entry) = cache.get(&key)
+        && let Some(warnings) = replayable(&entry.warnings)
+    {
+        let store: Arc<dyn object_store::ObjectStore> = Arc::clone(&counting) as _;
+        if entry.fingerprint.unchanged(&store, 4).await {
+            outcome.problems = warnings;
+            outcome.crawl = Crawl::Ok {
+                facts: Box::new(entry.facts.clone()),
+            };
+            outcome.cached = true;
+            outcome.entry = Some((key, entry.clone()));
+            outcome.requests = counting.requests();
+            outcome.reads = reads(&counting);
+            return outcome;
+        }
+    }
+    let fresh = Arc::new(CountingStore::new(Arc::clone(&location.store)));
+    match inspect_store(Arc::clone(&fresh) as _, &location.prefix).await {
         Ok((facts, warnings)) => {
             for (key, code, message) in warnings {
                 outcome.problems.push((
@@ -167,6 +257,22 @@ async fn crawl_target(
                     false,
                 ));
             }
+            outcome.entry = Some((
+                key,
+                Entry {
+                    fingerprint: fresh.fingerprint(),
+                    facts: facts.clone(),
+                    warnings: outcome
+                        .problems
+                        .iter()
+                        .map(|(location, code, message, _)| CachedWarning {
+                            location: location.clone(),
+                            code: (*code).to_owned(),
+                            message: message.clone(),
+                        })
+                        .collect(),
+                },
+            ));
             outcome.crawl = Crawl::Ok {
                 facts: Box::new(facts),
             };
@@ -182,8 +288,35 @@ async fn crawl_target(
             outcome.crawl = Crawl::Failed { reason: message };
         }
     }
-    outcome.requests = counting.requests();
+    outcome.requests = counting.requests() + fresh.requests();
+    outcome.reads = reads(&counting) + reads(&fresh);
     outcome
+}
+
+fn reads(store: &CountingStore) -> u64 {
+    let counts = store.counts();
+    counts.get + counts.get_range
+}
+
+/// Cached warnings as diagnostics again; `None` when one has a code this version does not
+/// give (the entry is then not used).
+fn replayable(warnings: &[CachedWarning]) -> Option<Vec<(String, &'static str, String, bool)>> {
+    warnings
+        .iter()
+        .map(|warning| {
+            code::WARNINGS
+                .iter()
+                .find(|known| **known == warning.code)
+                .map(|known| {
+                    (
+                        warning.location.clone(),
+                        *known,
+                        warning.message.clone(),
+                        false,
+                    )
+                })
+        })
+        .collect()
 }
 
 type Problem = (String, &'static str, String);
@@ -201,9 +334,11 @@ pub async fn inspect_store(
     let hierarchy = metadata::read_hierarchy(Arc::clone(&store), prefix)
         .await
         .map_err(|p| (p.key, p.code, p.message))?;
+    let stale = metadata::stale_consolidated(&store, prefix, &hierarchy).await;
     let mut warnings: Vec<Problem> = hierarchy
         .warnings
         .iter()
+        .chain(&stale)
         .map(|p| (p.key.clone(), p.code, p.message.clone()))
         .collect();
     let mut facts = facts::from_hierarchy(&hierarchy);
@@ -235,7 +370,7 @@ async fn add_extents(
         let sample = match reader.sample(array).await {
             Ok(sample) => sample,
             Err(message) => {
-                warnings.push((array.path.clone(), "coordinate-unreadable", message));
+                warnings.push((array.path.clone(), code::COORDINATE_UNREADABLE, message));
                 continue;
             }
         };
@@ -248,7 +383,7 @@ async fn add_extents(
                 match extent::time_extent(&sample.first_chunk, sample.last, &array.attributes) {
                     Ok(time) => facts.time = facts.time.take().or(time),
                     Err(message) => {
-                        warnings.push((array.path.clone(), "time-undecodable", message));
+                        warnings.push((array.path.clone(), code::TIME_UNDECODABLE, message));
                     }
                 }
             }
@@ -282,12 +417,12 @@ async fn add_extents(
                 Ok(Some(values)) => match extent::time_extent(&values, None, &array.attributes) {
                     Ok(time) => facts.time = time,
                     Err(message) => {
-                        warnings.push((array.path.clone(), "time-undecodable", message));
+                        warnings.push((array.path.clone(), code::TIME_UNDECODABLE, message));
                     }
                 },
                 Ok(None) => {}
                 Err(message) => {
-                    warnings.push((array.path.clone(), "coordinate-unreadable", message));
+                    warnings.push((array.path.clone(), code::COORDINATE_UNREADABLE, message));
                 }
             }
         }
@@ -326,7 +461,7 @@ async fn add_extents(
                     lon_step = None;
                 }
                 (Err(message), _) | (_, Err(message)) => {
-                    warnings.push((lat.path.clone(), "coordinate-unreadable", message));
+                    warnings.push((lat.path.clone(), code::COORDINATE_UNREADABLE, message));
                 }
                 _ => {}
             }

@@ -34,6 +34,8 @@ pub struct BuildOptions {
     pub config: Config,
     /// Output folder, overriding the configuration.
     pub output: Option<PathBuf>,
+    /// Crawl cache and progress (no cache and no progress unless set; the CLI sets both).
+    pub crawl: crawl::CrawlRun,
 }
 
 impl BuildOptions {
@@ -47,7 +49,15 @@ impl BuildOptions {
             root: root.to_path_buf(),
             config: Config::load(&root.join("almanac.toml"))?,
             output: None,
+            crawl: crawl::CrawlRun::default(),
         })
+    }
+
+    /// Keeps crawl results in `build.cache_dir` between builds; with `refresh`, every store is
+    /// read again once (and the cache replaced).
+    pub fn use_crawl_cache(&mut self, refresh: bool) {
+        self.crawl.cache_dir = Some(self.root.join(&self.config.build.cache_dir));
+        self.crawl.refresh = refresh;
     }
 
     /// The content folder.
@@ -94,19 +104,29 @@ pub struct BuildReport {
 /// Loads and resolves the library of a project, without writing anything.
 #[must_use]
 pub fn load_library(options: &BuildOptions) -> (Library, Diagnostics) {
+    let (library, diagnostics, _) = load_library_with_crawl(options);
+    (library, diagnostics)
+}
+
+/// [`load_library`], with what the crawl did.
+#[must_use]
+pub fn load_library_with_crawl(
+    options: &BuildOptions,
+) -> (Library, Diagnostics, crawl::CrawlReport) {
     let mut diagnostics = Diagnostics::new();
     let content_dir = options.content_dir();
     let label = diagnostics::display_path(&content_dir, &options.root);
     let loaded = content::load(&content_dir, &label, &mut diagnostics);
     let mut library = resolve::resolve(loaded, &mut diagnostics);
-    crawl::crawl_library(
+    let report = crawl::crawl_library(
         &mut library,
         &content_dir,
         &options.config.crawl,
+        &options.crawl,
         &mut diagnostics,
     );
     diagnostics.sort();
-    (library, diagnostics)
+    (library, diagnostics, report)
 }
 
 /// Builds the site: loads, resolves and renders everything into a staging

@@ -238,13 +238,14 @@ fn metadata_and_coordinates_take_few_requests() {
     use object_store::local::LocalFileSystem;
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    // (store, requests): metadata (a v3 `zarr.json` probe first, so v2 costs one miss) plus
-    // one read per coordinate chunk that extents need.
+    // (store, requests): metadata (a v3 `zarr.json` probe first, so v2 costs one miss), one
+    // listing of the root to find stale consolidated metadata, plus one read per coordinate
+    // chunk that extents need.
     for (store, expected) in [
-        // `.zmetadata` after the probe, then `time` (one chunk).
-        ("soi-darwin/soi-darwin.zarr", 3),
-        // `zarr.json`, then `time`, `latitude` and `longitude` (one chunk each).
-        ("ostia-monthly-sst/ostia-monthly-v3.zarr", 4),
+        // `.zmetadata` after the probe, the listing, then `time` (one chunk).
+        ("soi-darwin/soi-darwin.zarr", 4),
+        // `zarr.json`, the listing, then `time`, `latitude` and `longitude` (one chunk each).
+        ("ostia-monthly-sst/ostia-monthly-v3.zarr", 5),
     ] {
         let dir = repo().join("content/data").join(store);
         let local = LocalFileSystem::new_with_prefix(&dir).expect("store");

@@ -8,9 +8,16 @@ use anyhow::Context as _;
 
 use crate::cli::Cli;
 
-pub fn run(cli: &Cli, output: Option<&Path>, base_url: Option<&str>) -> anyhow::Result<ExitCode> {
+pub fn run(
+    cli: &Cli,
+    output: Option<&Path>,
+    base_url: Option<&str>,
+    refresh: bool,
+) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let mut options = almanac::BuildOptions::for_project(&cli.root)?;
+    options.use_crawl_cache(refresh);
+    options.crawl.progress = almanac::crawl::progress::Progress::for_stderr(cli.quiet);
     options.output = output.map(Path::to_path_buf);
     if let Some(base) = base_url {
         let base = if base.ends_with('/') {

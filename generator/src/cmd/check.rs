@@ -8,9 +8,11 @@ use almanac::{Diagnostics, content, resolve};
 
 use crate::cli::Cli;
 
-pub fn run(cli: &Cli, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+pub fn run(cli: &Cli, paths: &[PathBuf], refresh: bool) -> anyhow::Result<ExitCode> {
     if paths.is_empty() {
-        let options = almanac::BuildOptions::for_project(&cli.root)?;
+        let mut options = almanac::BuildOptions::for_project(&cli.root)?;
+        options.use_crawl_cache(refresh);
+        options.crawl.progress = almanac::crawl::progress::Progress::for_stderr(cli.quiet);
         let (library, diagnostics) = almanac::load_library(&options);
         let code = super::report(cli, &diagnostics);
         if !cli.quiet {

@@ -20,6 +20,8 @@ const RELOAD_SCRIPT: &str = "<script>(()=>{let v=null;setInterval(async()=>{try{
 
 pub fn run(cli: &Cli, port: Option<u16>, output: Option<&Path>) -> anyhow::Result<ExitCode> {
     let mut options = almanac::BuildOptions::for_project(&cli.root)?;
+    options.use_crawl_cache(false);
+    options.crawl.progress = almanac::crawl::progress::Progress::for_stderr(cli.quiet);
     if let Some(output) = output {
         options.output = Some(output.to_path_buf());
     }
@@ -63,7 +65,10 @@ pub fn run(cli: &Cli, port: Option<u16>, output: Option<&Path>) -> anyhow::Resul
         format: cli.format,
         quiet,
         verbose: cli.verbose,
-        command: crate::cli::Command::Check { paths: Vec::new() },
+        command: crate::cli::Command::Check {
+            paths: Vec::new(),
+            refresh: false,
+        },
     };
     std::thread::spawn(move || {
         while let Ok(first) = changes.recv() {
@@ -78,6 +83,7 @@ pub fn run(cli: &Cli, port: Option<u16>, output: Option<&Path>) -> anyhow::Resul
             match almanac::BuildOptions::for_project(&rebuild_cli.root) {
                 Ok(mut fresh) => {
                     fresh.output = options.output.clone();
+                    fresh.crawl = options.crawl.clone();
                     rebuild(&rebuild_cli, &fresh);
                 }
                 Err(error) => eprintln!("error: {error}"),

@@ -3,8 +3,8 @@
 
 use std::fmt;
 use std::ops::Range;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
 use futures::StreamExt;
@@ -16,6 +16,8 @@ use object_store::{
     ObjectMeta, ObjectStore, ObjectStoreExt, PutMultipartOptions, PutOptions, PutPayload,
     PutResult, RenameOptions, Result, coalesce_ranges,
 };
+
+use crate::crawl::cache::{Fingerprint, Listing, ObjectStamp, Stamp, is_metadata_key};
 
 /// Requests made through a [`CountingStore`], by kind. Each call counts once: a listing the
 /// store pages through, or the parts of a multipart upload, are not counted separately.
@@ -81,11 +83,14 @@ fn bump(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
 }
 
-/// An [`ObjectStore`] that passes every call to `inner` and counts it. Clones share counts.
+/// An [`ObjectStore`] that passes every call to `inner` and counts it. It also records the
+/// [`Fingerprint`] of what was read: every Zarr metadata object fetched (or found missing) and
+/// every one-level listing. Clones share counts and fingerprint.
 #[derive(Clone)]
 pub struct CountingStore {
     inner: Arc<dyn ObjectStore>,
     counts: Arc<Counts>,
+    fingerprint: Arc<Mutex<Fingerprint>>,
 }
 
 impl CountingStore {
@@ -95,7 +100,20 @@ impl CountingStore {
         Self {
             inner,
             counts: Arc::default(),
+            fingerprint: Arc::default(),
         }
+    }
+
+    /// The metadata objects and listings read so far, sorted.
+    #[must_use]
+    pub fn fingerprint(&self) -> Fingerprint {
+        let mut fingerprint = self
+            .fingerprint
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        fingerprint.normalize();
+        fingerprint
     }
 
     /// The wrapped store.
@@ -196,7 +214,30 @@ impl ObjectStore for CountingStore {
         } else {
             bump(&self.counts.get);
         }
-        self.inner.get_opts(location, options)
+        let whole_metadata =
+            !options.head && options.range.is_none() && is_metadata_key(location.as_ref());
+        let request = self.inner.get_opts(location, options);
+        if !whole_metadata {
+            return request;
+        }
+        let fingerprint = Arc::clone(&self.fingerprint);
+        let key = location.as_ref().to_owned();
+        Box::pin(async move {
+            let result = request.await;
+            let meta = match &result {
+                Ok(got) => Some(Some(ObjectStamp::of(&got.meta))),
+                Err(object_store::Error::NotFound { .. }) => Some(None),
+                Err(_) => None,
+            };
+            if let Some(meta) = meta {
+                fingerprint
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .objects
+                    .push(Stamp { key, meta });
+            }
+            result
+        })
     }
 
     /// Coalesces the ranges as the remote stores' default does, reading each through
@@ -260,7 +301,20 @@ impl ObjectStore for CountingStore {
         Self: 'f,
     {
         bump(&self.counts.list_with_delimiter);
-        self.inner.list_with_delimiter(prefix)
+        let request = self.inner.list_with_delimiter(prefix);
+        let fingerprint = Arc::clone(&self.fingerprint);
+        let listed = prefix.map_or_else(String::new, |p| p.as_ref().to_owned());
+        Box::pin(async move {
+            let result = request.await;
+            if let Ok(listing) = &result {
+                fingerprint
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .listings
+                    .push(Listing::of(&listed, listing));
+            }
+            result
+        })
     }
 
     fn copy_opts<'s, 'a, 'b, 'f>(

@@ -57,6 +57,8 @@ pub struct CrawlSettings {
     pub retries: usize,
     /// When true, remote stores are skipped (only local stores are read).
     pub offline: bool,
+    /// When true, crawl results are cached between builds (see `crawl::cache`).
+    pub cache: bool,
     /// Settings per URL prefix.
     pub stores: Vec<StoreSettings>,
 }
@@ -69,6 +71,7 @@ impl Default for CrawlSettings {
             timeout_seconds: 30,
             retries: 3,
             offline: false,
+            cache: true,
             stores: Vec::new(),
         }
     }

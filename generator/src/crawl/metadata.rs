@@ -70,6 +70,26 @@ pub mod code {
     /// A document holds bare `NaN` / `Infinity` (Python's `json` writes them; JSON has no such
     /// tokens): read as the strings `"NaN"`, `"Infinity"`, `"-Infinity"`.
     pub const NON_STANDARD_JSON: &str = "non-standard-json";
+    /// A coordinate's values cannot be read (missing or corrupt chunk): no extent from it.
+    pub const COORDINATE_UNREADABLE: &str = "coordinate-unreadable";
+    /// A time coordinate's units or calendar cannot be decoded: no temporal extent.
+    pub const TIME_UNDECODABLE: &str = "time-undecodable";
+
+    /// Consolidated metadata that disagrees with the store's root listing: an array or group
+    /// it names is missing, or one in the store is not in it.
+    pub const STALE_CONSOLIDATED: &str = "stale-consolidated-metadata";
+
+    /// The codes that are warnings (the crawl goes on), for replaying cached crawls.
+    pub const WARNINGS: &[&str] = &[
+        STALE_CONSOLIDATED,
+        UNKNOWN_CODEC,
+        UNSUPPORTED_DATA_TYPE,
+        UNSUPPORTED_ARRAY,
+        INVALID_DIMENSION_NAMES,
+        NON_STANDARD_JSON,
+        COORDINATE_UNREADABLE,
+        TIME_UNDECODABLE,
+    ];
 }
 
 /// Every group and array of one Zarr store.
@@ -254,6 +274,70 @@ pub async fn read_hierarchy_with(
     let reader = Reader::new(Arc::clone(&store), prefix.clone(), options.concurrency);
     let nodes = read_nodes(&reader, options.zarr_format).await?;
     Ok(finish(&store, prefix, nodes, reader.requests()))
+}
+
+/// Compares a consolidated hierarchy with one listing of the store's root, at the cost of that
+/// one request: the children of the root named in the consolidated metadata must be there, and
+/// the folders there must be named in it. Finds consolidated metadata written before arrays or
+/// groups were added to or removed from the root; an array folder that lost only its `.zarray`
+/// is not found (that would take a request per array). Nothing for unconsolidated hierarchies,
+/// arrays at the root, stores that cannot list (plain HTTP) and failed listings.
+pub async fn stale_consolidated(
+    store: &Arc<dyn ObjectStore>,
+    prefix: &Path,
+    hierarchy: &Hierarchy,
+) -> Vec<MetadataProblem> {
+    let root_is_array = hierarchy.arrays.iter().any(|a| a.path.is_empty());
+    if !hierarchy.consolidated || root_is_array || store.to_string().contains("HttpStore") {
+        return Vec::new();
+    }
+    let listed = (!prefix.as_ref().is_empty()).then_some(prefix);
+    let Ok(listing) = store.list_with_delimiter(listed).await else {
+        return Vec::new();
+    };
+    let present: std::collections::BTreeSet<String> = listing
+        .common_prefixes
+        .iter()
+        .filter_map(|path| path.filename().map(str::to_owned))
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    let named: std::collections::BTreeSet<String> = hierarchy
+        .arrays
+        .iter()
+        .map(|a| a.path.as_str())
+        .chain(hierarchy.groups.iter().map(|g| g.path.as_str()))
+        .filter_map(|path| path.split('/').next().filter(|first| !first.is_empty()))
+        .map(str::to_owned)
+        .collect();
+    let document = if hierarchy.zarr_format == 2 {
+        v2::ZMETADATA
+    } else {
+        v3::ZARR_JSON
+    };
+    let key = join(prefix.as_ref(), document);
+    let mut problems = Vec::new();
+    for name in named.difference(&present) {
+        problems.push(MetadataProblem::new(
+            &key,
+            code::STALE_CONSOLIDATED,
+            format!(
+                "the consolidated metadata names `{name}`, but the store has no `{name}/`: it is \
+                 older than the store; consolidate again (zarr.consolidate_metadata)"
+            ),
+        ));
+    }
+    for name in present.difference(&named) {
+        problems.push(MetadataProblem::new(
+            &key,
+            code::STALE_CONSOLIDATED,
+            format!(
+                "the store holds `{name}/`, which the consolidated metadata does not name: it is \
+                 older than the store, so `{name}` is left out; consolidate again \
+                 (zarr.consolidate_metadata)"
+            ),
+        ));
+    }
+    problems
 }
 
 /// Probes the root documents in order (see the module documentation); the first found decides
