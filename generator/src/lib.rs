@@ -16,6 +16,7 @@ pub mod links;
 pub mod output;
 pub mod render;
 pub mod resolve;
+pub mod stac;
 
 use std::path::{Path, PathBuf};
 
@@ -184,6 +185,7 @@ fn write_site(
     if app {
         render::copy_tree(&web_dist, "app", output)?;
     }
+    stac::write(options, library, &links, output)?;
     output.write("library.json", to_json(library))?;
     output.write("index/entities.json", to_json(&summaries(library)))?;
     Ok(())

@@ -1,0 +1,545 @@
+//! The STAC catalog: every emitted file validated offline against the official STAC 1.1 and
+//! extension schemas (mirrored in `../shared/stac-schemas`, loaded by URL), snapshots of two
+//! demo collections (Gregorian and 360_day), relative links that resolve in a built site,
+//! paging of a library of 100,000 stores, and the Python interop check (pystac, xarray,
+//! xpystac) in `tests/interop/stac_interop.py`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use almanac::BuildOptions;
+use almanac::links::Links;
+use almanac::stac::{self, Contents, File, Settings, extensions};
+use almanac_model::{
+    ArrayFacts, Axis, BoundingBox, Crawl, Dataset, DimensionFacts, Feedstock, Library, License,
+    Store, StoreFacts, StoreScheme, TimeExtent, VariableRole,
+};
+use jsonschema::{Retrieve, Uri, Validator};
+use serde_json::Value;
+
+/// Extensions the catalog uses that the schema mirror does not hold. They cannot be
+/// validated offline; a new one must be added here on purpose (and to docs/stac.md).
+const UNMIRRORED: [&str; 2] = [extensions::STORAGE, extensions::ZARR];
+
+const UPDATE_ENV: &str = "ALMANAC_UPDATE_SNAPSHOTS";
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the generator crate is inside the workspace")
+        .to_path_buf()
+}
+
+fn mirror() -> PathBuf {
+    repo().join("../shared/stac-schemas")
+}
+
+/// The schema file for an `https://host/path` URL, inside the mirror.
+fn mirrored(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let rest = rest.split('#').next().unwrap_or(rest);
+    let path = mirror().join(rest);
+    path.is_file().then_some(path)
+}
+
+/// Resolves `$ref`s by retrieval URL from the mirror; never touches the network.
+struct Mirror;
+
+impl Retrieve for Mirror {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let path = mirrored(uri.as_str())
+            .ok_or_else(|| format!("{} is not in the schema mirror", uri.as_str()))?;
+        Ok(serde_json::from_str(&fs::read_to_string(path)?)?)
+    }
+}
+
+/// Compiled validators by schema URL.
+#[derive(Default)]
+struct Schemas {
+    validators: BTreeMap<String, Validator>,
+}
+
+impl Schemas {
+    fn validator(&mut self, url: &str) -> &Validator {
+        self.validators.entry(url.to_owned()).or_insert_with(|| {
+            let path = mirrored(url).unwrap_or_else(|| panic!("{url} is not mirrored"));
+            let schema: Value =
+                serde_json::from_str(&fs::read_to_string(&path).expect("schema")).expect("json");
+            jsonschema::options()
+                .with_retriever(Mirror)
+                .with_base_uri(url)
+                .should_validate_formats(true)
+                .build(&schema)
+                .unwrap_or_else(|e| panic!("{url} compiles: {e}"))
+        })
+    }
+
+    /// Validates every JSON file against its core schema and each declared extension that
+    /// is mirrored; returns the declared extensions that are not.
+    fn validate(&mut self, files: &[File]) -> BTreeSet<String> {
+        let mut unmirrored = BTreeSet::new();
+        let mut failures = Vec::new();
+        for file in files {
+            let Contents::Json(value) = &file.contents else {
+                continue;
+            };
+            let core = match value["type"].as_str() {
+                Some("Catalog") => "catalog-spec/json-schema/catalog.json",
+                Some("Collection") => "collection-spec/json-schema/collection.json",
+                Some("Feature") => "item-spec/json-schema/item.json",
+                other => panic!("{}: unexpected type {other:?}", file.path),
+            };
+            let mut urls = vec![format!("https://schemas.stacspec.org/v1.1.0/{core}")];
+            for url in value["stac_extensions"].as_array().into_iter().flatten() {
+                let url = url.as_str().expect("extension URL").to_owned();
+                if mirrored(&url).is_some() {
+                    urls.push(url);
+                } else {
+                    unmirrored.insert(url);
+                }
+            }
+            for url in urls {
+                for error in self.validator(&url).iter_errors(value) {
+                    failures.push(format!(
+                        "{} against {url}: {} at {}",
+                        file.path,
+                        error,
+                        error.instance_path()
+                    ));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        unmirrored
+    }
+}
+
+fn demo_settings(options: &BuildOptions) -> Settings {
+    let mut settings = Settings::for_build(options);
+    // As in a build into `public/` next to `content/`, wherever the test runs.
+    settings.content_url = Some("../content/".into());
+    settings
+}
+
+fn demo() -> (BuildOptions, Library) {
+    let options = BuildOptions::for_project(&repo()).expect("almanac.toml");
+    let (library, _) = almanac::load_library(&options);
+    (options, library)
+}
+
+fn json_of<'a>(files: &'a [File], path: &str) -> &'a Value {
+    match files.iter().find(|f| f.path == path).map(|f| &f.contents) {
+        Some(Contents::Json(value)) => value,
+        _ => panic!("no {path}"),
+    }
+}
+
+#[test]
+fn every_file_validates_against_the_official_schemas() {
+    let (options, library) = demo();
+    let links = Links::new(&library);
+    let mut schemas = Schemas::default();
+    let mut settings = demo_settings(&options);
+    let files = stac::catalog(&library, &links, &settings);
+    assert!(files.len() > library.datasets.len());
+    let unmirrored = schemas.validate(&files);
+    let expected: BTreeSet<String> = UNMIRRORED.iter().map(|u| (*u).to_owned()).collect();
+    assert_eq!(unmirrored, expected, "extensions without a mirrored schema");
+    for url in UNMIRRORED {
+        assert!(
+            mirrored(url).is_none(),
+            "{url} is mirrored now: validate it and remove it from UNMIRRORED"
+        );
+    }
+
+    // The validators do catch mistakes: in the core schema, in an extension, in a format.
+    let good = json_of(&files, "stac/soi-darwin/collection.json").clone();
+    for (pointer, bad) in [
+        ("/license", Value::from("CC BY 4.0")),
+        ("/cube:dimensions/time/type", Value::from("spatial")),
+        ("/extent/temporal/interval/0/0", Value::from("1866-01-01")),
+    ] {
+        let mut broken = good.clone();
+        *broken
+            .pointer_mut(pointer)
+            .unwrap_or_else(|| panic!("{pointer}")) = bad;
+        let file = File {
+            path: "broken.json".into(),
+            contents: Contents::Json(broken),
+        };
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Schemas::default().validate(&[file]);
+        }));
+        assert!(
+            result.is_err(),
+            "{pointer}: an invalid value passed validation"
+        );
+    }
+
+    // With a base URL, the root has an absolute self link (format `iri`).
+    settings.base_url = Some("https://example.org/library/".into());
+    let files = stac::catalog(&library, &links, &settings);
+    schemas.validate(&files);
+    let root = json_of(&files, stac::ROOT);
+    assert!(root["links"].as_array().expect("links").iter().any(
+        |l| l["rel"] == "self" && l["href"] == "https://example.org/library/stac/catalog.json"
+    ));
+
+    // A synthetic library with Items, paging and every kind of dimension validates too.
+    let synthetic = synthetic_library(1, 120);
+    let mut settings = demo_settings(&options);
+    settings.page_size = 50;
+    let files = stac::catalog(&synthetic, &Links::new(&synthetic), &settings);
+    assert!(files.iter().any(|f| f.path.contains("/pages/")));
+    schemas.validate(&files);
+}
+
+#[test]
+fn demo_stores_are_placed_as_the_zarr_best_practices_say() {
+    let (options, library) = demo();
+    let files = stac::catalog(&library, &Links::new(&library), &demo_settings(&options));
+    // Three model runs of one variable: Items.
+    let cmip6 = json_of(&files, "stac/cmip6-air-temperature/collection.json");
+    let items: Vec<&str> = cmip6["links"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .filter(|l| l["rel"] == "item")
+        .map(|l| l["href"].as_str().expect("href"))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "./taiesm1/taiesm1.json",
+            "./awi-cm-1-1-mr/awi-cm-1-1-mr.json",
+            "./miroc6/miroc6.json"
+        ]
+    );
+    let taiesm1 = json_of(&files, "stac/cmip6-air-temperature/taiesm1/taiesm1.json");
+    assert_eq!(taiesm1["collection"], "cmip6-air-temperature");
+    // TaiESM1 uses the noleap calendar: an additional dimension of type temporal.
+    let time = &taiesm1["properties"]["cube:dimensions"]["time"];
+    assert_eq!(time["type"], "temporal");
+    assert!(time["extent"][0].is_number(), "{time}");
+    assert_eq!(time["reference_system"], "noleap");
+    // The same data as Zarr v2 and v3: two collection-level assets.
+    let ostia = json_of(&files, "stac/ostia-monthly-sst/collection.json");
+    let assets = ostia["assets"].as_object().expect("assets");
+    assert_eq!(
+        assets["ostia-monthly-v2"]["type"],
+        "application/vnd.zarr; version=2"
+    );
+    assert_eq!(
+        assets["ostia-monthly-v3"]["type"],
+        "application/vnd.zarr; version=3"
+    );
+    // Both describe the same cube, so it is given once, at the top (standard calendar: a
+    // temporal dimension with ISO 8601 extent); xarray reads float32 1e20 as the fill value.
+    assert!(assets["ostia-monthly-v3"].get("cube:dimensions").is_none());
+    let time = &ostia["cube:dimensions"]["time"];
+    assert_eq!(time["extent"][0], "2007-01-16T12:00:00Z", "{time}");
+    assert_eq!(
+        ostia["cube:variables"]["surface_temperature"]["nodata"],
+        f64::from(1e20_f32)
+    );
+    // Remote stores that were not read say so, with their storage scheme.
+    let climsim = json_of(&files, "stac/climsim/collection.json");
+    let store = &climsim["assets"]["climsim-lowres-mli"];
+    assert_eq!(store["almanac:crawl_status"], "skipped");
+    assert_eq!(store["storage:refs"][0], "gcs-leap-persistent-ro");
+    assert_eq!(
+        climsim["storage:schemes"]["gcs-leap-persistent-ro"]["platform"],
+        "https://storage.googleapis.com"
+    );
+}
+
+#[test]
+fn collections_match_snapshots() {
+    let (options, library) = demo();
+    let files = stac::catalog(&library, &Links::new(&library), &demo_settings(&options));
+    let dir = repo().join("generator/tests/snapshots/stac");
+    let update = std::env::var_os(UPDATE_ENV).is_some();
+    let mut mismatches = Vec::new();
+    // ostia-monthly-sst: standard calendar; hadgem2-ao-a1b-north-america: 360_day.
+    for dataset in ["ostia-monthly-sst", "hadgem2-ao-a1b-north-america"] {
+        let actual = stac::to_json(json_of(&files, &format!("stac/{dataset}/collection.json")));
+        let path = dir.join(format!("{dataset}.collection.json"));
+        if update {
+            fs::create_dir_all(&dir).expect("snapshot folder");
+            fs::write(&path, &actual).expect("write snapshot");
+            continue;
+        }
+        let expected = fs::read(&path).unwrap_or_default();
+        if expected != actual {
+            mismatches.push(format!(
+                "{} differs from the emitted collection:\n{}",
+                path.display(),
+                String::from_utf8_lossy(&actual)
+            ));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{}\n(rerun with {UPDATE_ENV}=1 to accept)",
+        mismatches.join("\n")
+    );
+}
+
+/// Every link between STAC files of a built site resolves, and local store hrefs lead to
+/// the stores.
+#[test]
+fn built_catalog_links_resolve() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = dir.path().join("site");
+    let mut options = BuildOptions::for_project(&repo()).expect("almanac.toml");
+    options.output = Some(output.clone());
+    almanac::build(&options).expect("build");
+    let mut checked = 0;
+    for entry in walk(&output.join("stac")) {
+        if entry.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let value: Value =
+            serde_json::from_str(&fs::read_to_string(&entry).expect("read")).expect("json");
+        let base = entry.parent().expect("folder");
+        let mut targets: Vec<(&str, &str)> = value["links"]
+            .as_array()
+            .expect("links")
+            .iter()
+            .filter(|l| {
+                ["root", "parent", "child", "item", "collection", "store"]
+                    .contains(&l["rel"].as_str().unwrap_or(""))
+            })
+            .map(|l| {
+                (
+                    l["rel"].as_str().unwrap_or(""),
+                    l["href"].as_str().expect("href"),
+                )
+            })
+            .collect();
+        if let Some(assets) = value["assets"].as_object() {
+            targets.extend(
+                assets
+                    .values()
+                    .map(|a| ("asset", a["href"].as_str().expect("href"))),
+            );
+        }
+        for (rel, href) in targets {
+            if href.contains("://") {
+                continue;
+            }
+            assert!(
+                !href.starts_with('/'),
+                "{}: {rel} {href} is relative",
+                entry.display()
+            );
+            let target = base.join(href);
+            assert!(
+                target.exists(),
+                "{}: {rel} {href} does not resolve",
+                entry.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "{checked} links checked");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).expect("read_dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// pystac walks and validates the built demo catalog offline; xarray and xpystac open every
+/// local store from its asset and get the same dataset as opening the store directly.
+#[test]
+fn pystac_and_xarray_read_the_built_catalog() {
+    let python = repo().join(".venv/bin/python");
+    assert!(
+        python.is_file(),
+        "{} is missing: run scripts/setup-python.sh first (it installs tests/requirements.txt)",
+        python.display()
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = dir.path().join("site");
+    let mut options = BuildOptions::for_project(&repo()).expect("almanac.toml");
+    options.output = Some(output.clone());
+    almanac::build(&options).expect("build");
+    let run = Command::new(&python)
+        .arg(repo().join("tests/interop/stac_interop.py"))
+        .arg(output.join(stac::ROOT))
+        .arg(mirror())
+        .arg(repo().join("content"))
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    eprintln!("{stdout}{stderr}");
+    assert!(run.status.success(), "stac_interop.py failed");
+    assert!(stdout.contains("ok: 12 Zarr assets"), "{stdout}");
+}
+
+/// 100,000 stores: 2,999 datasets of one store and one dataset of 97,001 members. No file
+/// lists more than the page size of children.
+#[test]
+fn a_hundred_thousand_stores_stay_browsable() {
+    let mut library = synthetic_library(2_999, 1);
+    library
+        .datasets
+        .extend(synthetic_library(1, 97_001).datasets);
+    library.datasets[2_999].id = "zz-ensemble".into();
+    let stores: usize = library.datasets.iter().map(|d| d.stores.len()).sum();
+    assert_eq!(stores, 100_000);
+    let settings = Settings {
+        content_url: Some("../content/".into()),
+        ..demo_settings(&BuildOptions::for_project(&repo()).expect("almanac.toml"))
+    };
+    let links = Links::new(&library);
+    let (mut files, mut items, mut most) = (0, 0, 0);
+    let mut largest = String::new();
+    stac::for_each_file(&library, &links, &settings, |file| {
+        files += 1;
+        let Contents::Json(value) = &file.contents else {
+            return;
+        };
+        if value["type"] == "Feature" {
+            items += 1;
+        }
+        let children = value["links"].as_array().map_or(0, |l| {
+            l.iter()
+                .filter(|l| l["rel"] == "child" || l["rel"] == "item")
+                .count()
+        });
+        if children > most {
+            most = children;
+            largest.clone_from(&file.path);
+        }
+    });
+    assert_eq!(items, 97_001, "the members of the ensemble are Items");
+    assert!(
+        most <= stac::DEFAULT_PAGE_SIZE,
+        "{largest} lists {most} children"
+    );
+    // 3,000 collections, 98 pages of items, 3 pages of collections, the root.
+    assert_eq!(files, 2_999 + 1 + 97_001 + 98 + 3 + 1);
+}
+
+/// `datasets` datasets of `stores` stores each: one variable on a small grid, each store a
+/// year of its own (so more than one store makes them Items), with a store across the
+/// antimeridian and one in the 360_day calendar.
+fn synthetic_library(datasets: usize, stores: usize) -> Library {
+    let store = |d: usize, s: usize| {
+        let year = 1850 + s % 8000;
+        let calendar = if s % 7 == 3 { "360_day" } else { "standard" };
+        let west = if s % 11 == 5 { 170.0 } else { -10.0 };
+        let facts = StoreFacts {
+            zarr_format: 3,
+            consolidated: true,
+            groups: vec![String::new()],
+            arrays: vec![ArrayFacts {
+                path: "tas".into(),
+                role: Some(VariableRole::Data),
+                dimensions: vec!["time".into(), "lat".into(), "lon".into()],
+                shape: vec![12, 4, 4],
+                chunks: vec![12, 4, 4],
+                dtype: "float32".into(),
+                units: Some("K".into()),
+                standard_name: Some("air_temperature".into()),
+                ..ArrayFacts::default()
+            }],
+            dimensions: vec![
+                dimension("lat", Axis::Y, Some([-5.0, 5.0]), "degrees_north"),
+                dimension("lon", Axis::X, Some([west, 20.0]), "degrees_east"),
+                dimension("member", Axis::Other, None, "1"),
+                dimension("time", Axis::T, Some([0.0, 330.0]), "days since 1850-01-01"),
+            ],
+            time: Some(TimeExtent {
+                start: format!("{year:04}-01-16T00:00:00"),
+                end: format!("{year:04}-12-16T00:00:00"),
+                calendar: calendar.into(),
+                units: "days since 1850-01-01".into(),
+                step: Some("P1M".into()),
+            }),
+            bbox: Some(BoundingBox {
+                west,
+                south: -5.0,
+                east: 20.0,
+                north: 5.0,
+            }),
+            uncompressed_bytes: 768,
+            chunk_count: 1,
+            ..StoreFacts::default()
+        };
+        Store {
+            id: format!("m{s:06}"),
+            name: Some(format!("Member {s} of dataset {d}")),
+            url: format!("s3://bucket/d{d}/m{s}.zarr"),
+            scheme: StoreScheme::S3,
+            local_path: None,
+            description: None,
+            public: Some(true),
+            source: None,
+            source_url: None,
+            xarray_open_kwargs: BTreeMap::new(),
+            extra: BTreeMap::new(),
+            crawl: Some(Crawl::Ok {
+                facts: Box::new(facts),
+            }),
+        }
+    };
+    Library {
+        datasets: (0..datasets)
+            .map(|d| Dataset {
+                id: format!("d{d:05}"),
+                source_file: format!("datasets/d{d:05}/meta.yaml"),
+                title: format!("Dataset {d}"),
+                description: "A synthetic dataset.".into(),
+                tags: vec!["synthetic".into()],
+                license: License {
+                    spdx: Some("CC-BY-4.0".into()),
+                    text: "CC-BY-4.0".into(),
+                    url: Some("https://creativecommons.org/licenses/by/4.0/".into()),
+                    link_title: None,
+                },
+                providers: Vec::new(),
+                maintainers: Vec::new(),
+                stores: (0..stores).map(|s| store(d, s)).collect(),
+                links: Vec::new(),
+                doi: Some("10.5281/zenodo.1234".into()),
+                citations: Vec::new(),
+                thumbnail: Some("https://example.org/thumb.png".into()),
+                acknowledgements: None,
+                feedstock: Feedstock::default(),
+                extra: BTreeMap::new(),
+            })
+            .collect(),
+        ..Library::default()
+    }
+}
+
+fn dimension(name: &str, axis: Axis, extent: Option<[f64; 2]>, units: &str) -> DimensionFacts {
+    DimensionFacts {
+        name: name.into(),
+        size: 4,
+        axis,
+        extent,
+        step: extent.map(|_| 1.0),
+        units: Some(units.into()),
+    }
+}
