@@ -165,7 +165,7 @@ pub fn crawl_library(
         }
         library.datasets[outcome.dataset].stores[outcome.store].crawl = Some(outcome.crawl);
     }
-    reporter.finish(report.requests);
+    reporter.finish(report.requests, report.reads);
     if let Err(message) = cache.save(entries) {
         diagnostics.warning(
             "crawl-cache",
@@ -229,6 +229,13 @@ async fn crawl_target(
     };
     let counting = Arc::new(CountingStore::new(Arc::clone(&location.store)));
     let shown = location.display.clone();
+    // Problems name keys of the object store; shown after the store's URL, they are relative.
+    let store_prefix = location.prefix.as_ref().to_owned();
+    let relative = |key: &str| -> String {
+        key.strip_prefix(store_prefix.as_str())
+            .map_or(key, |rest| rest.trim_start_matches('/'))
+            .to_owned()
+    };
     let key = format!("{shown} {:?}", settings.settings_for(target.url));
     if let Some(entry) = cache.get(&key)
         && let Some(warnings) = replayable(&entry.warnings)
@@ -251,7 +258,7 @@ async fn crawl_target(
         Ok((facts, warnings)) => {
             for (key, code, message) in warnings {
                 outcome.problems.push((
-                    format!("{shown}/{key}"),
+                    format!("{shown}/{}", relative(&key)),
                     code,
                     location.redact(&message),
                     false,
@@ -280,7 +287,9 @@ async fn crawl_target(
         Err((key, code, message)) => {
             let message = location.redact(&message);
             outcome.problems.push((
-                format!("{shown}/{key}").trim_end_matches('/').to_owned(),
+                format!("{shown}/{}", relative(&key))
+                    .trim_end_matches('/')
+                    .to_owned(),
                 code,
                 message.clone(),
                 true,

@@ -420,3 +420,193 @@ async fn silent_server_times_out() {
     assert_no_secrets(&message);
     drop(listener);
 }
+
+/// The demo's committed stores, as (name, folder).
+fn demo_stores() -> Vec<(String, PathBuf)> {
+    let mut stores = Vec::new();
+    for dataset in std::fs::read_dir(repository().join("content/data")).expect("content/data") {
+        let dataset = dataset.expect("entry").path();
+        for store in std::fs::read_dir(&dataset).into_iter().flatten().flatten() {
+            let path = store.path();
+            if path.extension().is_some_and(|e| e == "zarr") {
+                let name = path
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .into_owned();
+                stores.push((name, path));
+            }
+        }
+    }
+    stores.sort();
+    stores
+}
+
+/// The numbers of the crawl's summary line on stderr: stores read, unchanged, failed; reads.
+fn crawl_summary(stderr: &str) -> (usize, usize, usize, u64) {
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("crawl: ") && l.contains(" stores in "))
+        .unwrap_or_else(|| panic!("no crawl summary in:\n{stderr}"));
+    let number = |label: &str| -> u64 {
+        line.split([':', ',', ';', '('])
+            .map(str::trim)
+            .find_map(|part| part.strip_suffix(label)?.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    let count = |label: &str| usize::try_from(number(label)).expect("small");
+    (
+        count(" read"),
+        count(" unchanged"),
+        count(" failed"),
+        number(" reads)"),
+    )
+}
+
+/// Crawls the same stores locally, from moto (as `s3://`, signed with credentials from the
+/// environment) and over HTTP, through whole builds of the `almanac` binary: the facts must be
+/// the same wherever a store lives, and a second build with the cache reads nothing from either
+/// server.
+#[test]
+fn whole_crawls_from_s3_and_http_equal_local_crawls() {
+    let stores = demo_stores();
+    assert_eq!(stores.len(), 12, "{stores:?}");
+    let moto = Server::start("s3", &[]);
+    let data = repository().join("content/data");
+    let web = Server::start("http", &[&data]);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let settings = s3_settings(&moto.url(), false);
+    runtime.block_on(async {
+        let (_, store) = open(&format!("s3://{BUCKET}"), &settings);
+        let created = http(
+            moto.port,
+            &format!(
+                "PUT /{BUCKET} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\n\
+                 Connection: close\r\n\r\n",
+                moto.port
+            ),
+        );
+        assert!(created.is_some_and(|s| s.contains("200")), "bucket created");
+        for (name, folder) in &stores {
+            upload(store.inner().as_ref(), name, folder).await;
+        }
+    });
+
+    // One site, three datasets: local paths, s3:// URLs and http:// URLs of the same stores.
+    let site = tempfile::tempdir().expect("temporary folder");
+    let root = site.path();
+    std::fs::write(
+        root.join("almanac.toml"),
+        format!(
+            "[site]\ntheme = {:?}\n\n[crawl]\nconcurrency = 8\n\n[[crawl.stores]]\n\
+             prefix = \"s3://{BUCKET}/\"\nendpoint = \"{}\"\nallow_http = true\n\n\
+             [[crawl.stores]]\nprefix = \"{}/\"\nallow_http = true\n",
+            repository().join("themes/default").to_string_lossy(),
+            moto.url(),
+            web.url()
+        ),
+    )
+    .expect("config");
+    let meta = std::fs::read_to_string(
+        repository().join("tests/sites/minimal/content/datasets/sea-ice-extent/meta.yaml"),
+    )
+    .expect("meta.yaml");
+    for dataset in ["local", "s3", "http"] {
+        let folder = root.join("content/datasets").join(dataset);
+        std::fs::create_dir_all(&folder).expect("mkdir");
+        std::fs::write(
+            folder.join("meta.yaml"),
+            meta.replace("Arctic Sea Ice Extent", dataset),
+        )
+        .expect("meta.yaml");
+        let mut catalog = String::from("stores:\n");
+        for (name, path) in &stores {
+            let url = match dataset {
+                "local" => path.to_string_lossy().into_owned(),
+                "s3" => format!("s3://{BUCKET}/{name}"),
+                _ => {
+                    let relative = path.strip_prefix(&data).expect("under content/data");
+                    format!("{}/{}", web.url(), relative.to_string_lossy())
+                }
+            };
+            let id = name.trim_end_matches(".zarr");
+            catalog.push_str(&format!("  - id: {id}\n    name: {id}\n    url: {url}\n"));
+        }
+        std::fs::write(folder.join("catalog.yaml"), catalog).expect("catalog.yaml");
+    }
+    let build = || {
+        let output = Command::new(env!("CARGO_BIN_EXE_almanac"))
+            .arg("-C")
+            .arg(root)
+            .arg("build")
+            .env("AWS_ACCESS_KEY_ID", KEY_ID)
+            .env("AWS_SECRET_ACCESS_KEY", SECRET)
+            .env_remove("AWS_SESSION_TOKEN")
+            .env_remove("AWS_PROFILE")
+            .output()
+            .expect("almanac runs");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_no_secrets(&stderr);
+        let library: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(root.join("public/library.json")).expect("library.json"),
+        )
+        .expect("JSON");
+        (output.status.code(), stderr, library)
+    };
+
+    let (code, stderr, library) = build();
+    // Plain HTTP cannot list, so the two unconsolidated Zarr 3 stores cannot be read there;
+    // nothing else fails.
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains(": error[")).collect();
+    assert_eq!(errors.len(), 2, "{stderr}\n{}", moto.log());
+    for unconsolidated in [
+        "/e1-north-america.zarr/zarr.json: error[cannot-list]",
+        "/orca2-votemper.zarr/zarr.json: error[cannot-list]",
+    ] {
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with(&web.url()) && e.contains(unconsolidated)),
+            "{errors:#?}"
+        );
+    }
+    assert_eq!(code, Some(1), "{stderr}");
+    let (read, unchanged, failed, cold_reads) = crawl_summary(&stderr);
+    assert_eq!((read, unchanged, failed), (34, 0, 2), "{stderr}");
+    let facts = |library: &serde_json::Value, dataset: &str| -> Vec<(String, serde_json::Value)> {
+        library["datasets"]
+            .as_array()
+            .expect("datasets")
+            .iter()
+            .find(|d| d["id"] == dataset)
+            .expect("dataset")["stores"]
+            .as_array()
+            .expect("stores")
+            .iter()
+            .map(|s| (s["id"].as_str().expect("id").to_owned(), s["crawl"].clone()))
+            .collect()
+    };
+    let local = facts(&library, "local");
+    assert!(
+        local.iter().all(|(_, crawl)| crawl["status"] == "ok"),
+        "{local:?}"
+    );
+    assert_eq!(local, facts(&library, "s3"), "S3 facts equal local facts");
+    for ((id, here), (_, there)) in local.iter().zip(facts(&library, "http")) {
+        if id == "e1-north-america" || id == "orca2-votemper" {
+            assert_eq!(there["status"], "failed", "{id}");
+        } else {
+            assert_eq!(*here, there, "HTTP facts of {id} equal local facts");
+        }
+    }
+
+    // Unchanged stores: the second build checks metadata stamps and reads nothing but the two
+    // stores that failed (one zarr.json each).
+    let (code, stderr, again) = build();
+    assert_eq!(code, Some(1));
+    let (read, unchanged, failed, warm_reads) = crawl_summary(&stderr);
+    assert_eq!((read, unchanged, failed), (0, 34, 2), "{stderr}");
+    assert_eq!(warm_reads, 2, "{stderr}");
+    assert!(cold_reads > 34, "{cold_reads}");
+    assert_eq!(library, again);
+}

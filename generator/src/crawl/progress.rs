@@ -146,15 +146,15 @@ impl Reporter {
         }
     }
 
-    /// The summary line, with the number of requests made.
-    pub fn finish(self, requests: u64) {
+    /// The summary line, with the number of requests made and how many of them read objects.
+    pub fn finish(self, requests: u64, reads: u64) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
         if self.mode != Progress::Quiet && self.total > 0 {
             let _ = writeln!(
                 std::io::stderr().lock(),
-                "crawl: {} stores in {:.1} s: {}; {requests} requests",
+                "crawl: {} stores in {:.1} s: {}; {requests} requests ({reads} reads)",
                 self.total,
                 self.started.elapsed().as_secs_f64(),
                 self.counters()
