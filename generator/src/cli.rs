@@ -44,6 +44,17 @@ pub enum Format {
     Json,
 }
 
+/// How `almanac query` prints results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ResultsFormat {
+    /// An aligned text table (ASK: `true`/`false`; CONSTRUCT: Turtle).
+    Table,
+    /// SPARQL 1.1 CSV.
+    Csv,
+    /// SPARQL 1.1 JSON results.
+    Json,
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -75,6 +86,22 @@ pub enum Command {
         /// The store.
         #[arg(value_name = "STORE-URL")]
         url: String,
+    },
+    /// Run a SPARQL query over the knowledge graph: the graph of the content
+    /// folder, built in memory, or a graph file written by `almanac build`.
+    Query {
+        /// The query (SELECT, ASK, CONSTRUCT or DESCRIBE); or use --file.
+        #[arg(value_name = "SPARQL", required_unless_present = "file", conflicts_with = "file")]
+        query: Option<String>,
+        /// Read the query from a file (e.g. docs/queries/models-by-variable.rq).
+        #[arg(short, long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Query this graph file (.nt, .ttl or .jsonld) instead of building the graph from content.
+        #[arg(long, value_name = "FILE")]
+        graph: Option<PathBuf>,
+        /// Result format (default: table, or json with --format json).
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        results: Option<ResultsFormat>,
     },
     /// Build and serve the site on 127.0.0.1, rebuilding when content changes.
     Serve {

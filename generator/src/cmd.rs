@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod inspect;
+mod query;
 mod serve;
 
 use std::process::ExitCode;
@@ -27,6 +28,12 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Check { paths, refresh } => check::run(cli, paths, *refresh),
         Command::Serve { port, output } => serve::run(cli, *port, output.as_deref()),
         Command::Inspect { url } => inspect::run(cli, url),
+        Command::Query {
+            query,
+            file,
+            graph,
+            results,
+        } => query::run(cli, query.as_deref(), file.as_deref(), graph.as_deref(), *results),
     }
 }
 

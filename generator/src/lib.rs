@@ -12,6 +12,7 @@ pub mod content;
 pub mod crawl;
 pub mod diagnostics;
 pub mod error;
+pub mod graph;
 pub mod links;
 pub mod output;
 pub mod render;
@@ -186,6 +187,7 @@ fn write_site(
         render::copy_tree(&web_dist, "app", output)?;
     }
     stac::write(options, library, &links, output)?;
+    graph::write(library, &links, &options.config, output)?;
     output.write("library.json", to_json(library))?;
     output.write("index/entities.json", to_json(&summaries(library)))?;
     Ok(())

@@ -188,6 +188,7 @@ pub fn pages(
         )?;
     }
 
+    let jsonld = crate::graph::page_jsonld(library, links, site.config);
     for view in views::all_entities(library, links) {
         let kind = view.kind;
         let path = format!("{}/{}/", kind.plural(), view.id);
@@ -201,6 +202,9 @@ pub fn pages(
             library,
         );
         context["entity"] = view.data;
+        // schema.org JSON-LD from the knowledge graph, already escaped for a <script>.
+        context["entity"]["jsonld"] =
+            json!(jsonld.get(&almanac_model::EntityRef::new(kind, &view.id)));
         output.write(
             &format!("{path}index.html"),
             theme.render(&format!("{}.html", kind.name()), &context)?,
