@@ -91,9 +91,13 @@ pub enum Command {
     /// folder, built in memory, or a graph file written by `almanac build`.
     Query {
         /// The query (SELECT, ASK, CONSTRUCT or DESCRIBE); or use --file.
-        #[arg(value_name = "SPARQL", required_unless_present = "file", conflicts_with = "file")]
+        #[arg(
+            value_name = "SPARQL",
+            required_unless_present = "file",
+            conflicts_with = "file"
+        )]
         query: Option<String>,
-        /// Read the query from a file (e.g. docs/queries/models-by-variable.rq).
+        /// Read the query from a file (e.g. docs/queries/works-using-variable.rq).
         #[arg(short, long, value_name = "FILE")]
         file: Option<PathBuf>,
         /// Query this graph file (.nt, .ttl or .jsonld) instead of building the graph from content.

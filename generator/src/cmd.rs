@@ -33,7 +33,13 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             file,
             graph,
             results,
-        } => query::run(cli, query.as_deref(), file.as_deref(), graph.as_deref(), *results),
+        } => query::run(
+            cli,
+            query.as_deref(),
+            file.as_deref(),
+            graph.as_deref(),
+            *results,
+        ),
     }
 }
 

@@ -30,6 +30,7 @@ use crate::links::Links;
 use crate::output::Output;
 
 pub use iri::Iris;
+pub use works::predicates;
 
 /// The object of a triple.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -182,7 +183,7 @@ impl Graph {
         triples
     }
 
-    /// Triples with `subject`, in output order.
+    /// Triples with `subject`, in set order.
     pub fn about<'a>(&'a self, subject: &'a str) -> impl Iterator<Item = &'a Triple> + 'a {
         // Triples order by subject first, and "" and `Object::Iri("")` are
         // the smallest predicate and object, so this is where `subject` starts.

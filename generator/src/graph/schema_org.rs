@@ -12,6 +12,15 @@ use serde_json::{Map, Value, json};
 use super::vocab::{rdf, schema, xsd};
 use super::{Graph, Iris, Object};
 
+/// Properties whose values are written as URLs, never as nested nodes.
+const URL_PROPERTIES: &[&str] = &[
+    "identifier",
+    "url",
+    "sameAs",
+    "contentUrl",
+    "codeRepository",
+];
+
 /// How deep owned nodes are nested (dataset → place → shape).
 const MAX_DEPTH: usize = 4;
 
@@ -96,6 +105,8 @@ fn frame(
             {
                 frame(graph, iri, owned, depth + 1, visited)
             }
+            // Identifiers and links are URLs, even when they name a node.
+            Object::Iri(iri) if iri == subject || URL_PROPERTIES.contains(&key) => json!(iri),
             Object::Iri(iri) => reference(graph, iri),
         };
         properties.push((key, value));
