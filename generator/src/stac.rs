@@ -9,6 +9,7 @@
 
 mod asset;
 mod collection;
+mod crs;
 mod datacube;
 pub mod extensions;
 mod extent;

@@ -7,7 +7,7 @@
 use almanac_model::{ArrayFacts, Axis, DimensionFacts, StoreFacts, Value as Field, VariableRole};
 use serde_json::{Map, Value, json};
 
-use super::time;
+use super::{crs, time};
 
 /// `cube:dimensions` and `cube:variables` of `facts`, inserted into `object`.
 pub fn insert(object: &mut Map<String, Value>, facts: &StoreFacts) {
@@ -85,9 +85,9 @@ fn vertical(dimension: &DimensionFacts, facts: &StoreFacts) -> Value {
     object
 }
 
-/// The horizontal reference system: the grid mapping's EPSG code or WKT; nothing (EPSG:4326,
-/// the extension's default) for latitude/longitude; a description of the grid mapping when it
-/// has neither.
+/// The horizontal reference system: the grid mapping's EPSG code or WKT, else WKT2 written
+/// from its CF parameters (rotated pole, stereographic); nothing (EPSG:4326, the extension's
+/// default) for latitude/longitude; a description of the grid mapping otherwise.
 fn reference_system(object: &mut Value, dimension: &DimensionFacts, facts: &StoreFacts) {
     let geographic = dimension
         .units
@@ -96,6 +96,9 @@ fn reference_system(object: &mut Value, dimension: &DimensionFacts, facts: &Stor
     match &facts.crs {
         Some(crs) if crs.epsg.is_some() => object["reference_system"] = json!(crs.epsg),
         Some(crs) if crs.wkt.is_some() => object["reference_system"] = json!(crs.wkt),
+        Some(crs) if crs.name != "latitude_longitude" && crs::wkt(crs).is_some() => {
+            object["reference_system"] = json!(crs::wkt(crs));
+        }
         Some(crs) if crs.name != "latitude_longitude" || !geographic => {
             object["description"] = json!(format!(
                 "Coordinate of the CF grid mapping `{}` (variable `{}`); the store gives no \
