@@ -292,6 +292,36 @@ fn collections_match_snapshots() {
     );
 }
 
+/// A local thumbnail is copied next to the collection and linked relatively.
+#[test]
+fn local_thumbnails_are_copied() {
+    let content = tempfile::tempdir().expect("tempdir");
+    let folder = content.path().join("datasets/d00000");
+    fs::create_dir_all(&folder).expect("mkdir");
+    fs::write(folder.join("map.PNG"), b"\x89PNG").expect("write");
+    let mut library = synthetic_library(1, 1);
+    library.datasets[0].thumbnail = Some("map.PNG".into());
+    let mut settings = demo_settings(&BuildOptions::for_project(&repo()).expect("almanac.toml"));
+    settings.content_dir = Some(content.path().to_path_buf());
+    let files = stac::catalog(&library, &Links::new(&library), &settings);
+    let copy = files
+        .iter()
+        .find(|f| f.path == "stac/d00000/thumbnail.png")
+        .expect("thumbnail copied");
+    assert_eq!(copy.contents, Contents::Copy(folder.join("map.PNG")));
+    let collection = json_of(&files, "stac/d00000/collection.json");
+    assert_eq!(
+        collection["assets"]["thumbnail"],
+        serde_json::json!({
+            "href": "./thumbnail.png",
+            "title": "Thumbnail",
+            "roles": ["thumbnail"],
+            "type": "image/png",
+        })
+    );
+    Schemas::default().validate(&files);
+}
+
 /// Every link between STAC files of a built site resolves, and local store hrefs lead to
 /// the stores.
 #[test]

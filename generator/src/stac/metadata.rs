@@ -54,7 +54,8 @@ pub fn providers(dataset: &Dataset) -> Vec<Value> {
                 let roles: Vec<&str> = provider.roles.iter().map(|r| role_name(*r)).collect();
                 object.insert("roles".into(), json!(roles));
             }
-            if let Some(url) = &provider.url {
+            // The schema wants an absolute IRI here; content may hold a bare host name.
+            if let Some(url) = provider.url.as_ref().filter(|u| u.contains("://")) {
                 object.insert("url".into(), json!(url));
             }
             Value::Object(object)
