@@ -192,6 +192,17 @@ fn every_file_validates_against_the_official_schemas() {
         |l| l["rel"] == "self" && l["href"] == "https://example.org/library/stac/catalog.json"
     ));
 
+    // So does the minimal fixture site (a synthetic store).
+    let minimal = BuildOptions::for_project(&repo().join("tests/sites/minimal")).expect("config");
+    let (minimal_library, _) = almanac::load_library(&minimal);
+    let files = stac::catalog(
+        &minimal_library,
+        &Links::new(&minimal_library),
+        &Settings::for_build(&minimal),
+    );
+    assert!(files.iter().any(|f| f.path.ends_with("collection.json")));
+    schemas.validate(&files);
+
     // A synthetic library with Items, paging and every kind of dimension validates too.
     let synthetic = synthetic_library(1, 120);
     let mut settings = demo_settings(&options);
@@ -224,6 +235,10 @@ fn demo_stores_are_placed_as_the_zarr_best_practices_say() {
     );
     let taiesm1 = json_of(&files, "stac/cmip6-air-temperature/taiesm1/taiesm1.json");
     assert_eq!(taiesm1["collection"], "cmip6-air-temperature");
+    assert_eq!(
+        taiesm1["assets"]["zarr"]["type"],
+        cmip6["item_assets"]["zarr"]["type"]
+    );
     // TaiESM1 uses the noleap calendar: an additional dimension of type temporal.
     let time = &taiesm1["properties"]["cube:dimensions"]["time"];
     assert_eq!(time["type"], "temporal");

@@ -126,6 +126,9 @@ pub fn files(
             emit(copy);
         }
     }
+    if let Some(definition) = item_assets(dataset, &placement) {
+        object.insert("item_assets".into(), definition);
+    }
     if !asset_map.is_empty() {
         object.insert("assets".into(), Value::Object(asset_map));
     }
@@ -223,6 +226,29 @@ fn shared_cube(assets: &[(&str, StoreAsset)]) -> Option<Map<String, Value>> {
     });
     let first = cubes.next()?;
     cubes.all(|c| c == first).then_some(first)
+}
+
+/// `item_assets`: what the one asset of every Item is (with the Zarr version when all agree).
+fn item_assets(dataset: &Dataset, placement: &[Placement]) -> Option<Value> {
+    let types: BTreeSet<String> = dataset
+        .stores
+        .iter()
+        .zip(placement)
+        .filter(|(_, p)| **p == Placement::Item)
+        .map(|(store, _)| super::asset::media_type(store))
+        .collect();
+    let media_type = match types.len() {
+        0 => return None,
+        1 => types.into_iter().next()?,
+        _ => "application/vnd.zarr".to_owned(),
+    };
+    Some(json!({
+        item::ASSET_KEY: {
+            "title": "Zarr store",
+            "type": media_type,
+            "roles": ["data"],
+        }
+    }))
 }
 
 /// The thumbnail asset, and the file to copy when the thumbnail is a local image.

@@ -8,6 +8,10 @@ use super::asset::store_asset;
 use super::extent::{bbox_array, geometry, interval};
 use super::{ROOT, STAC_VERSION, Settings, datacube, extensions, metadata, paths};
 
+/// The key of the store's asset in every Item, so that clients find it the same way in each
+/// member (and in the collection's `item_assets`).
+pub const ASSET_KEY: &str = "zarr";
+
 /// The Item of `store` at `path`, whose `parent` link points at `parent`.
 pub fn item(
     dataset: &Dataset,
@@ -81,7 +85,7 @@ pub fn item(
         &dataset.title,
     ));
     let mut assets = Map::new();
-    assets.insert(store.id.clone(), store_asset.asset);
+    assets.insert(ASSET_KEY.to_owned(), store_asset.asset);
     let mut object = Map::new();
     object.insert("type".into(), json!("Feature"));
     object.insert("stac_version".into(), json!(STAC_VERSION));
