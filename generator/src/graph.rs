@@ -113,8 +113,18 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// Adds `subject predicate object`.
+    /// Adds `subject predicate object`. A subject that is not a valid IRI
+    /// (only possible through a malformed URL in content) is left out rather
+    /// than failing the build; an object IRI that is not valid becomes an
+    /// `xsd:anyURI` literal.
     pub fn add(&mut self, subject: &str, predicate: &'static str, object: Object) {
+        if ox::NamedNodeRef::new(subject).is_err() {
+            return;
+        }
+        let object = match object {
+            Object::Iri(iri) => Object::link(&iri),
+            literal @ Object::Literal { .. } => literal,
+        };
         self.triples.insert(Triple {
             subject: subject.to_owned(),
             predicate,
@@ -157,9 +167,8 @@ impl Graph {
     /// True when the graph holds this triple.
     #[must_use]
     pub fn contains(&self, subject: &str, predicate: &str, object: &Object) -> bool {
-        self.triples
-            .iter()
-            .any(|t| t.subject == subject && t.predicate == predicate && &t.object == object)
+        self.about(subject)
+            .any(|t| t.predicate == predicate && &t.object == object)
     }
 
     /// Triples in output order: by subject, `rdf:type` first, then by predicate and object.
@@ -309,4 +318,64 @@ pub fn page_jsonld(
     let graph = build(library, links, config);
     let iris = Iris::new(library, config);
     schema_org::pages(&graph, &iris).into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Untrusted content: markup in text, URLs that are not IRIs.
+    fn hostile() -> Library {
+        let dataset = serde_json::json!({
+            "id": "evil",
+            "source_file": "datasets/evil/meta.yaml",
+            "title": "</script><script>alert(1)</script>",
+            "description": "A \"quoted\"\nline & <b>bold</b>",
+            "license": {"text": "who knows", "url": "not a url"},
+            "stores": [{
+                "id": "s 1",
+                "url": "https://example.org/a b.zarr",
+                "scheme": "http",
+                "source": "somewhere",
+                "source_url": "https://example.org/{x}",
+                "crawl": {"status": "ok", "facts": {
+                    "zarr_format": 2, "consolidated": true, "groups": [""],
+                    "arrays": [], "dimensions": [], "uncompressed_bytes": 0, "chunk_count": 0,
+                    "provenance": {"commit": "abc def", "built_at": "yesterday"}
+                }}
+            }],
+            "feedstock": {"repository": "https://github.com/x/y z"}
+        });
+        Library {
+            datasets: vec![serde_json::from_value(dataset).expect("a dataset")],
+            ..Library::default()
+        }
+    }
+
+    #[test]
+    fn hostile_content_still_gives_a_valid_graph() {
+        let library = hostile();
+        let config = Config::default();
+        let links = Links::new(&library);
+        let graph = build(&library, &links, &config);
+        let nt = ntriples(&graph).expect("every triple serialises");
+        let store = oxigraph::store::Store::new().expect("store");
+        store
+            .load_from_reader(oxigraph::io::RdfFormat::NTriples, nt.as_slice())
+            .expect("parses back");
+        assert_eq!(store.len().expect("len"), graph.len());
+        turtle(&graph).expect("turtle");
+        let page = page_jsonld(&library, &links, &config);
+        let script =
+            &page[&almanac_model::EntityRef::new(almanac_model::EntityKind::Dataset, "evil")];
+        assert!(!script.contains('<'), "{script}");
+        let value: serde_json::Value = serde_json::from_str(script).expect("JSON");
+        assert_eq!(value["name"], "</script><script>alert(1)</script>");
+        let store_node = "https://almanac.invalid/datasets/evil/#store-s%201";
+        assert!(graph.contains(
+            store_node,
+            vocab::schema::CONTENT_URL,
+            &Object::typed("https://example.org/a b.zarr", vocab::xsd::ANY_URI)
+        ));
+    }
 }

@@ -235,7 +235,10 @@ fn lineage(
     }
     if let Some(commit) = &provenance.commit {
         let revision = match d.feedstock.repository.as_deref() {
-            Some(repo) if repo.starts_with("https://github.com/") => {
+            Some(repo)
+                if repo.starts_with("https://github.com/")
+                    && Object::link(repo).as_iri().is_some() =>
+            {
                 format!(
                     "{}/commit/{}",
                     repo.trim_end_matches('/'),
