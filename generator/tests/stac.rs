@@ -12,12 +12,14 @@ use std::process::Command;
 use almanac::BuildOptions;
 use almanac::links::Links;
 use almanac::stac::{self, Contents, File, Settings, extensions};
-use almanac_model::{
-    ArrayFacts, Axis, BoundingBox, Crawl, Dataset, DimensionFacts, Feedstock, Library, License,
-    Store, StoreFacts, StoreScheme, TimeExtent, VariableRole,
-};
+use almanac_model::Library;
 use jsonschema::{Retrieve, Uri, Validator};
 use serde_json::Value;
+
+#[path = "stac/synthetic.rs"]
+mod synthetic;
+
+use synthetic::synthetic_library;
 
 /// Extensions the catalog uses that the schema mirror does not hold. They cannot be
 /// validated offline; a new one must be added here on purpose (and to docs/stac.md).
@@ -191,6 +193,15 @@ fn every_file_validates_against_the_official_schemas() {
     assert!(root["links"].as_array().expect("links").iter().any(
         |l| l["rel"] == "self" && l["href"] == "https://example.org/library/stac/catalog.json"
     ));
+
+    // And the demo with crawling turned off (no store read): assets only, global extents.
+    let mut unread = library;
+    for store in unread.datasets.iter_mut().flat_map(|d| d.stores.iter_mut()) {
+        store.crawl = None;
+    }
+    let files = stac::catalog(&unread, &Links::new(&unread), &demo_settings(&options));
+    assert!(!files.iter().any(|f| f.path.ends_with("taiesm1.json")));
+    schemas.validate(&files);
 
     // So does the minimal fixture site (a synthetic store).
     let minimal = BuildOptions::for_project(&repo().join("tests/sites/minimal")).expect("config");
@@ -483,108 +494,4 @@ fn a_hundred_thousand_stores_stay_browsable() {
     );
     // 3,000 collections, 98 pages of items, 3 pages of collections, the root.
     assert_eq!(files, 2_999 + 1 + 97_001 + 98 + 3 + 1);
-}
-
-/// `datasets` datasets of `stores` stores each: one variable on a small grid, each store a
-/// year of its own (so more than one store makes them Items), with a store across the
-/// antimeridian and one in the 360_day calendar.
-fn synthetic_library(datasets: usize, stores: usize) -> Library {
-    let store = |d: usize, s: usize| {
-        let year = 1850 + s % 8000;
-        let calendar = if s % 7 == 3 { "360_day" } else { "standard" };
-        let west = if s % 11 == 5 { 170.0 } else { -10.0 };
-        let facts = StoreFacts {
-            zarr_format: 3,
-            consolidated: true,
-            groups: vec![String::new()],
-            arrays: vec![ArrayFacts {
-                path: "tas".into(),
-                role: Some(VariableRole::Data),
-                dimensions: vec!["time".into(), "lat".into(), "lon".into()],
-                shape: vec![12, 4, 4],
-                chunks: vec![12, 4, 4],
-                dtype: "float32".into(),
-                units: Some("K".into()),
-                standard_name: Some("air_temperature".into()),
-                ..ArrayFacts::default()
-            }],
-            dimensions: vec![
-                dimension("lat", Axis::Y, Some([-5.0, 5.0]), "degrees_north"),
-                dimension("lon", Axis::X, Some([west, 20.0]), "degrees_east"),
-                dimension("member", Axis::Other, None, "1"),
-                dimension("time", Axis::T, Some([0.0, 330.0]), "days since 1850-01-01"),
-            ],
-            time: Some(TimeExtent {
-                start: format!("{year:04}-01-16T00:00:00"),
-                end: format!("{year:04}-12-16T00:00:00"),
-                calendar: calendar.into(),
-                units: "days since 1850-01-01".into(),
-                step: Some("P1M".into()),
-            }),
-            bbox: Some(BoundingBox {
-                west,
-                south: -5.0,
-                east: 20.0,
-                north: 5.0,
-            }),
-            uncompressed_bytes: 768,
-            chunk_count: 1,
-            ..StoreFacts::default()
-        };
-        Store {
-            id: format!("m{s:06}"),
-            name: Some(format!("Member {s} of dataset {d}")),
-            url: format!("s3://bucket/d{d}/m{s}.zarr"),
-            scheme: StoreScheme::S3,
-            local_path: None,
-            description: None,
-            public: Some(true),
-            source: None,
-            source_url: None,
-            xarray_open_kwargs: BTreeMap::new(),
-            extra: BTreeMap::new(),
-            crawl: Some(Crawl::Ok {
-                facts: Box::new(facts),
-            }),
-        }
-    };
-    Library {
-        datasets: (0..datasets)
-            .map(|d| Dataset {
-                id: format!("d{d:05}"),
-                source_file: format!("datasets/d{d:05}/meta.yaml"),
-                title: format!("Dataset {d}"),
-                description: "A synthetic dataset.".into(),
-                tags: vec!["synthetic".into()],
-                license: License {
-                    spdx: Some("CC-BY-4.0".into()),
-                    text: "CC-BY-4.0".into(),
-                    url: Some("https://creativecommons.org/licenses/by/4.0/".into()),
-                    link_title: None,
-                },
-                providers: Vec::new(),
-                maintainers: Vec::new(),
-                stores: (0..stores).map(|s| store(d, s)).collect(),
-                links: Vec::new(),
-                doi: Some("10.5281/zenodo.1234".into()),
-                citations: Vec::new(),
-                thumbnail: Some("https://example.org/thumb.png".into()),
-                acknowledgements: None,
-                feedstock: Feedstock::default(),
-                extra: BTreeMap::new(),
-            })
-            .collect(),
-        ..Library::default()
-    }
-}
-
-fn dimension(name: &str, axis: Axis, extent: Option<[f64; 2]>, units: &str) -> DimensionFacts {
-    DimensionFacts {
-        name: name.into(),
-        size: 4,
-        axis,
-        extent,
-        step: extent.map(|_| 1.0),
-        units: Some(units.into()),
-    }
 }

@@ -57,7 +57,8 @@ pub fn store_asset(store: &Store, owner: &str, settings: &Settings) -> StoreAsse
     let status = match &store.crawl {
         Some(Crawl::Failed { reason }) => Some(("failed", reason.as_str())),
         Some(Crawl::Skipped { reason }) => Some(("skipped", reason.as_str())),
-        _ => None,
+        None => Some(("skipped", "the crawl stage did not run")),
+        Some(Crawl::Ok { .. }) => None,
     };
     if let Some((status, reason)) = status {
         if !description.is_empty() {

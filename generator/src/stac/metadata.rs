@@ -150,7 +150,12 @@ pub fn links(dataset: &Dataset, path: &str, settings: &Settings) -> Vec<Value> {
         .link_title
         .clone()
         .unwrap_or_else(|| dataset.license.text.clone());
-    if let Some(url) = &dataset.license.url {
+    let spdx = license(dataset);
+    let licence_url =
+        dataset.license.url.clone().or_else(|| {
+            (spdx != "other").then(|| format!("https://spdx.org/licenses/{spdx}.html"))
+        });
+    if let Some(url) = licence_url {
         out.push(json!({ "rel": "license", "href": url, "title": licence_title }));
     }
     let doi_link = |doi: &str, title: &str| json!({ "rel": "cite-as", "href": format!("https://doi.org/{doi}"), "title": title });

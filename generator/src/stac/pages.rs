@@ -149,8 +149,8 @@ impl Layout {
                     "id": page.id,
                     "title": format!("{what} {}", page.title),
                     "description": format!(
-                        "{what} {}, in the order of their ids. This page exists so that no \
-                         file of the catalog lists more than a bounded number of children.",
+                        "{what} {}, in catalog order. This page exists so that no file of \
+                         the catalog lists more than a bounded number of children.",
                         page.title
                     ),
                     "links": links,
