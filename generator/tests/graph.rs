@@ -233,6 +233,16 @@ fn every_link_written_in_content_is_a_triple() {
         check(EntityKind::Paper, &p.id, "cito:usesDataFrom", &p.datasets);
         check(EntityKind::Paper, &p.id, "cito:cites", &p.cites);
     }
+    for d in &library.datasets {
+        let from = iris.entity(&EntityRef::new(EntityKind::Dataset, &d.id));
+        for link in &d.links {
+            let query = format!(
+                "ASK {{ <{from}> rdfs:seeAlso ?o FILTER(STR(?o) = \"{}\") }}",
+                link.url
+            );
+            assert!(ask(store, &query), "{}: {}", d.id, link.url);
+        }
+    }
     for m in &library.models {
         check(EntityKind::Model, &m.id, "fair4ml:trainedOn", &m.trained_on);
         check(

@@ -98,6 +98,13 @@ pub(super) fn dataset(graph: &mut Graph, iris: &Iris, d: &Dataset) {
             None => graph.text(&me, schema::CITATION, &citation.text),
         }
     }
+    // Other links (documentation, data stories): related resources.
+    for link in &d.links {
+        graph.link(&me, rdfs::SEE_ALSO, &link.url);
+    }
+    if let Some(thumbnail) = d.thumbnail.as_deref().filter(|t| t.contains("://")) {
+        graph.link(&me, schema::THUMBNAIL_URL, thumbnail);
+    }
     let feedstock = feedstock(graph, iris, d);
     if let Some(plan) = &feedstock {
         graph.link(&me, prov::WAS_INFLUENCED_BY, plan);
@@ -333,6 +340,13 @@ fn extents(graph: &mut Graph, iris: &Iris, d: &Dataset, me: &str, facts: &[&Stor
         );
         graph.add(&node, dcat::END_DATE, date_time(&end.end, &end.calendar));
         graph.link(me, dcterms::TEMPORAL, &node);
+        if let Some(step) = &start.step {
+            graph.add(
+                me,
+                dcat::TEMPORAL_RESOLUTION,
+                Object::typed(step, xsd::DURATION),
+            );
+        }
         graph.text(
             me,
             schema::TEMPORAL_COVERAGE,

@@ -45,7 +45,7 @@ pub mod rdfs {
 pub mod xsd {
     terms!("http://www.w3.org/2001/XMLSchema#";
         BOOLEAN = "boolean", DATE = "date", DATE_TIME = "dateTime", G_YEAR = "gYear",
-        G_YEAR_MONTH = "gYearMonth", INTEGER = "integer", ANY_URI = "anyURI");
+        G_YEAR_MONTH = "gYearMonth", DURATION = "duration", ANY_URI = "anyURI");
 }
 
 /// DCAT 3.
@@ -83,10 +83,10 @@ pub mod schema {
         CONTENT_URL = "contentUrl", INCLUDED_IN_DATA_CATALOG = "includedInDataCatalog",
         DATASET_P = "dataset", CITATION = "citation", IS_ACCESSIBLE_FOR_FREE = "isAccessibleForFree",
         SAME_AS = "sameAs", AFFILIATION = "affiliation", DATE_PUBLISHED = "datePublished",
-        IS_PART_OF = "isPartOf", CODE_REPOSITORY = "codeRepository",
+        CODE_REPOSITORY = "codeRepository",
         PROGRAMMING_LANGUAGE = "programmingLanguage", VERSION = "version",
-        EDUCATIONAL_LEVEL = "educationalLevel", HAS_PART = "hasPart", ABOUT = "about",
-        MENTIONS = "mentions", IS_BASED_ON = "isBasedOn");
+        EDUCATIONAL_LEVEL = "educationalLevel", HAS_PART = "hasPart",
+        THUMBNAIL_URL = "thumbnailUrl");
 }
 
 /// PROV-O.
