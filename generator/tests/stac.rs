@@ -451,6 +451,44 @@ fn pystac_and_xarray_read_the_built_catalog() {
     assert!(stdout.contains("ok: 12 Zarr assets"), "{stdout}");
 }
 
+/// pystac walks a paged catalog (items below page catalogs) and validates it offline.
+#[test]
+fn pystac_reads_a_paged_catalog() {
+    let python = repo().join(".venv/bin/python");
+    assert!(
+        python.is_file(),
+        "{} is missing: run scripts/setup-python.sh",
+        python.display()
+    );
+    let library = synthetic_library(3, 120);
+    let mut settings = demo_settings(&BuildOptions::for_project(&repo()).expect("almanac.toml"));
+    settings.page_size = 50;
+    let dir = tempfile::tempdir().expect("tempdir");
+    for file in stac::catalog(&library, &Links::new(&library), &settings) {
+        let Contents::Json(value) = &file.contents else {
+            continue;
+        };
+        let path = dir.path().join(&file.path);
+        fs::create_dir_all(path.parent().expect("folder")).expect("mkdir");
+        fs::write(&path, stac::to_json(value)).expect("write");
+    }
+    let run = Command::new(&python)
+        .arg(repo().join("tests/interop/stac_interop.py"))
+        .arg(dir.path().join(stac::ROOT))
+        .arg(mirror())
+        .arg(repo().join("content"))
+        .arg("--no-stores")
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    eprintln!("{stdout}{}", String::from_utf8_lossy(&run.stderr));
+    assert!(run.status.success(), "stac_interop.py failed");
+    assert!(
+        stdout.contains("walked 3 collections and 360 items"),
+        "{stdout}"
+    );
+}
+
 /// 100,000 stores: 2,999 datasets of one store and one dataset of 97,001 members. No file
 /// lists more than the page size of children.
 #[test]
