@@ -13,7 +13,8 @@ With --no-stores only step 1 runs (for synthetic catalogs whose stores do not ex
 2. Every Zarr asset whose href is local is opened with xarray from the asset's href and its
    `zarr:` and `xarray:` fields, and compared with the same store opened directly from
    CONTENT_DIR: the datasets must be identical. The asset's `cube:variables` must name the
-   dimensions xarray reports.
+   dimensions xarray reports, and the extents in `cube:dimensions` must be the extremes of
+   the 1-D coordinates (ISO extents as cftime dates, numeric extents as raw values).
 3. xpystac opens the same assets (xpystac 0.5 compares the media type without parameters, so
    the `; version=N` parameter is dropped on a copy of the asset first).
 
@@ -97,6 +98,34 @@ def open_from_asset(asset: pystac.Asset) -> xr.Dataset:
     return xr.open_dataset(asset.get_absolute_href(), **kwargs)
 
 
+def check_extents(label: str, dimensions: dict, store: Path) -> int:
+    """The extents of `cube:dimensions` are the coordinates' extremes as xarray reads them
+    (cftime dates for ISO extents, raw numbers for the rest). Returns how many were checked."""
+    checked = 0
+    decoded = xr.open_dataset(
+        store, engine="zarr", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)
+    )
+    raw = xr.open_dataset(store, engine="zarr", decode_times=False)
+    for name, dimension in dimensions.items():
+        if name not in raw.coords or raw[name].ndim != 1:
+            continue
+        extent = dimension["extent"]
+        if isinstance(extent[0], str):
+            values = decoded[name].values
+            first, last = min(values), max(values)
+            check(
+                extent == [f"{first.isoformat()}Z", f"{last.isoformat()}Z"],
+                f"{label}: {name} extent {extent} == {first} .. {last}",
+            )
+        else:
+            values = raw[name].values.astype("float64")
+            expected = [float(values.min()), float(values.max())]
+            close = all(abs(a - b) <= 1e-6 * max(1.0, abs(b)) for a, b in zip(extent, expected))
+            check(close, f"{label}: {name} extent {extent} == {expected}")
+        checked += 1
+    return checked
+
+
 def main() -> None:
     catalog_path, mirror, content = (Path(a).resolve() for a in sys.argv[1:4])
     open_stores = "--no-stores" not in sys.argv[4:]
@@ -122,7 +151,7 @@ def main() -> None:
     if not open_stores:
         print("ok: stores not opened (--no-stores)")
         return
-    opened = 0
+    opened = extents = 0
     for obj, key, asset in zarr_assets([*collections, *items]):
         href = asset.get_absolute_href()
         if href is None or urlparse(href).scheme not in ("", "file"):
@@ -145,6 +174,12 @@ def main() -> None:
                 list(direct[name].dims) == variable["dimensions"],
                 f"{obj.id}/{key}: {name} dims {list(direct[name].dims)} == {variable['dimensions']}",
             )
+        dimensions = asset.extra_fields.get("cube:dimensions") or obj.extra_fields.get(
+            "cube:dimensions"
+        )
+        if dimensions is None and isinstance(obj, pystac.Item):
+            dimensions = obj.properties.get("cube:dimensions")
+        extents += check_extents(f"{obj.id}/{key}", dimensions, local)
         # xpystac 0.5 matches the media type exactly, so drop the version parameter.
         plain = copy.copy(asset)
         plain.media_type = (asset.media_type or "").split(";")[0]
@@ -153,8 +188,13 @@ def main() -> None:
         via_xpystac = xr.open_dataset(plain, engine="stac")
         xr.testing.assert_identical(via_xpystac, direct)
         opened += 1
-        print(f"opened {obj.id}/{key} from its asset: identical to the store (xarray, xpystac)")
+        print(
+            f"opened {obj.id}/{key} from its asset: identical to the store (xarray, xpystac),"
+            " extents agree"
+        )
     check(opened > 0, "at least one local Zarr asset was opened")
+    check(extents > 0, "dimension extents were compared")
+    print(f"compared {extents} dimension extents with xarray")
     print(f"ok: {opened} Zarr assets")
 
 
