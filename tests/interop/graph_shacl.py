@@ -3,7 +3,8 @@
 Loads the Turtle (and the N-Triples and JSON-LD) that `almanac build` wrote
 with rdflib, checks that the three files hold the same graph, validates the
 Turtle with pyshacl against schemas/shacl/almanac-shapes.ttl, and checks that
-the shapes catch a dataset without a licence.
+the shapes catch a dataset without a licence and a person with an
+ORCID iD who is not named by it.
 
 Usage: graph_shacl.py GRAPH_DIR SHAPES_FILE
 Prints one JSON object; exits 1 when a check fails.
@@ -14,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pyshacl
-from rdflib import Graph, Namespace
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -51,12 +52,27 @@ def main() -> int:
     )
     report["catches_missing_license"] = not broken_conforms
 
+    # A person with an ORCID iD must be named by it.
+    schema = Namespace("http://schema.org/")
+    impostor = URIRef("https://almanac.invalid/people/someone/")
+    named = Graph()
+    for triple in turtle:
+        named.add(triple)
+    named.add((impostor, RDF_TYPE, schema.Person))
+    named.add((impostor, schema.name, Literal("Someone")))
+    named.add((impostor, schema.identifier, Literal("0000-0002-1825-0097")))
+    named_conforms, _, _ = pyshacl.validate(
+        named, shacl_graph=shapes, advanced=True, allow_warnings=False
+    )
+    report["catches_person_not_named_by_orcid"] = not named_conforms
+
     print(json.dumps(report, indent=2))
     ok = (
         report["ntriples_same"]
         and report["jsonld_same"]
         and report["conforms"]
         and report["catches_missing_license"]
+        and report["catches_person_not_named_by_orcid"]
     )
     return 0 if ok else 1
 
