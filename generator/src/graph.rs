@@ -30,6 +30,7 @@ use crate::links::Links;
 use crate::output::Output;
 
 pub use iri::Iris;
+pub use serialize::{jsonld, ntriples, turtle};
 pub use works::predicates;
 
 /// The object of a triple.
@@ -292,7 +293,7 @@ pub fn build(library: &Library, links: &Links, config: &Config) -> Graph {
 ///
 /// # Errors
 ///
-/// [`Error::Io`] when serialising fails, [`Error::Io`] when writing fails.
+/// [`Error::Io`] when serialising or writing fails.
 pub fn write(library: &Library, links: &Links, config: &Config, output: &mut Output) -> Result<()> {
     let graph = build(library, links, config);
     output.write("graph/graph.ttl", turtle(&graph)?)?;
@@ -304,8 +305,6 @@ pub fn write(library: &Library, links: &Links, config: &Config, output: &mut Out
     }
     Ok(())
 }
-
-pub use serialize::{jsonld, ntriples, turtle};
 
 /// The schema.org JSON-LD of every entity page, as text safe to embed in a
 /// `<script type="application/ld+json">` element.
