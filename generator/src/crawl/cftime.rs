@@ -540,30 +540,55 @@ struct Moment {
     date: DateTime,
 }
 
+/// What decoding needs of the units and calendar, computed once for many values.
+struct Decoder {
+    calendar: Calendar,
+    factor: i64,
+    snap: bool,
+    /// The epoch, in microseconds since the calendar's day zero, less the UTC offset.
+    base: i128,
+}
+
+impl Decoder {
+    fn new(units: &Units, calendar: Calendar) -> Result<Self, String> {
+        let factor = units.unit.micros(calendar)?;
+        let snap = !matches!(units.unit, Unit::Microseconds | Unit::Milliseconds);
+        let epoch = &units.epoch;
+        calendar.check_date(epoch)?;
+        let day = calendar.day_number(epoch.year, epoch.month, epoch.day);
+        let offset = i128::from(units.utc_offset_minutes) * 60 * i128::from(MICROS_PER_SECOND);
+        let base = i128::from(day) * i128::from(MICROS_PER_DAY) + i128::from(epoch.micros_of_day())
+            - offset;
+        Ok(Self {
+            calendar,
+            factor,
+            snap,
+            base,
+        })
+    }
+
+    fn moment(&self, value: f64) -> Result<Moment, String> {
+        let delta = scale_to_micros(value, self.factor, self.snap)?;
+        let micros = self.base + i128::from(delta);
+        let day =
+            i64::try_from(micros.div_euclid(MICROS_PER_DAY.into())).map_err(|e| e.to_string())?;
+        let (year, month, day) = self.calendar.date(day);
+        let of_day = micros.rem_euclid(MICROS_PER_DAY.into()) as i64;
+        let seconds = of_day / MICROS_PER_SECOND;
+        let date = DateTime {
+            year,
+            month,
+            day,
+            hour: (seconds / 3600) as u32,
+            minute: (seconds / 60 % 60) as u32,
+            second: (seconds % 60) as f64 + (of_day % MICROS_PER_SECOND) as f64 / 1e6,
+        };
+        Ok(Moment { micros, date })
+    }
+}
+
 fn moment(value: f64, units: &Units, calendar: Calendar) -> Result<Moment, String> {
-    let factor = units.unit.micros(calendar)?;
-    let snap = !matches!(units.unit, Unit::Microseconds | Unit::Milliseconds);
-    let delta = scale_to_micros(value, factor, snap)?;
-    let epoch = &units.epoch;
-    calendar.check_date(epoch)?;
-    let day = calendar.day_number(epoch.year, epoch.month, epoch.day);
-    let offset = i128::from(units.utc_offset_minutes) * 60 * i128::from(MICROS_PER_SECOND);
-    let micros = i128::from(day) * i128::from(MICROS_PER_DAY) + i128::from(epoch.micros_of_day())
-        - offset
-        + i128::from(delta);
-    let day = i64::try_from(micros.div_euclid(MICROS_PER_DAY.into())).map_err(|e| e.to_string())?;
-    let (year, month, day) = calendar.date(day);
-    let of_day = micros.rem_euclid(MICROS_PER_DAY.into()) as i64;
-    let seconds = of_day / MICROS_PER_SECOND;
-    let date = DateTime {
-        year,
-        month,
-        day,
-        hour: (seconds / 3600) as u32,
-        minute: (seconds / 60 % 60) as u32,
-        second: (seconds % 60) as f64 + (of_day % MICROS_PER_SECOND) as f64 / 1e6,
-    };
-    Ok(Moment { micros, date })
+    Decoder::new(units, calendar)?.moment(value)
 }
 
 /// Decodes one value.
@@ -649,9 +674,10 @@ pub fn regular_step(values: &[f64], units: &Units, calendar: Calendar) -> Option
     if values.len() < 2 {
         return None;
     }
+    let decoder = Decoder::new(units, calendar).ok()?;
     let moments: Vec<Moment> = values
         .iter()
-        .map(|&v| moment(v, units, calendar))
+        .map(|&v| decoder.moment(v))
         .collect::<Result<_, _>>()
         .ok()?;
     let month_index =
