@@ -280,41 +280,74 @@ fn row(line: &str) -> String {
     )
 }
 
-struct Moto {
+/// An S3 server on 127.0.0.1, killed when dropped.
+struct Server {
     child: std::process::Child,
     url: String,
 }
 
-impl Drop for Moto {
+impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-fn start_moto() -> Moto {
-    let mut child = Command::new("bash")
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn wait_for(child: std::process::Child, url: String) -> Server {
+    let server = Server { child, url };
+    let started = Instant::now();
+    while std::net::TcpStream::connect(server.url.trim_start_matches("http://")).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{} starts",
+            server.url
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    server
+}
+
+/// moto (Python, in memory), from the project's .venv.
+fn start_moto() -> Server {
+    let port = free_port();
+    let child = Command::new("bash")
         .arg(repository().join("tests/servers/serve.sh"))
-        .args(["run", "s3"])
-        .stdout(Stdio::piped())
+        .args(["run", "s3", &port.to_string()])
+        .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("serve.sh");
-    let mut first = String::new();
-    {
-        use std::io::BufRead as _;
-        let stdout = child.stdout.take().expect("stdout");
-        std::io::BufReader::new(stdout)
-            .read_line(&mut first)
-            .expect("first line");
+    wait_for(child, format!("http://127.0.0.1:{port}"))
+}
+
+/// s3s-fs (Rust, serving a folder whose sub-folders are buckets), when scripts/bench.sh has
+/// installed it into .tools/s3s.
+fn start_s3s(root: &Path) -> Option<Server> {
+    let binary = repository().join(".tools/s3s/bin/s3s-fs");
+    if !binary.is_file() {
+        eprintln!(
+            "no {}: run scripts/bench.sh to compare with s3s-fs",
+            binary.display()
+        );
+        return None;
     }
-    let url = first.split_whitespace().nth(1).expect("url").to_owned();
-    let started = Instant::now();
-    while std::net::TcpStream::connect(url.trim_start_matches("http://")).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "moto starts");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Moto { child, url }
+    let port = free_port();
+    let child = Command::new(binary)
+        .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+        .args(["--access-key", KEY_ID, "--secret-key", SECRET])
+        .arg(root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("s3s-fs starts");
+    Some(wait_for(child, format!("http://127.0.0.1:{port}")))
 }
 
 fn upload(url: &str, count: usize) {
@@ -331,8 +364,7 @@ fn upload(url: &str, count: usize) {
                 .build()
                 .expect("s3 client"),
         );
-        let client = create_bucket(url);
-        assert!(client, "bucket created");
+        assert!(create_bucket(url), "bucket created");
         let template = template();
         let files: Vec<(String, Vec<u8>)> = files(&template)
             .into_iter()
@@ -385,10 +417,18 @@ fn main() {
         run_phase(&args[1], Path::new(&args[2]));
         return;
     }
-    // `cargo bench` passes `--bench`; the counts are the numbers among the arguments.
+    // `cargo bench` passes `--bench`; the counts are the numbers among the arguments. Without
+    // `--bench` (`cargo test --all-targets`), a small run only checks that the benchmark works.
     let numbers: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
-    let local_count = numbers.first().copied().unwrap_or(10_000);
-    let s3_count = numbers.get(1).copied().unwrap_or(1_000);
+    let measuring = args.iter().any(|a| a == "--bench");
+    let local_count = numbers
+        .first()
+        .copied()
+        .unwrap_or(if measuring { 10_000 } else { 40 });
+    let s3_count = numbers
+        .get(1)
+        .copied()
+        .unwrap_or(if measuring { 1_000 } else { 10 });
     // ALMANAC_BENCH_DIR keeps the stores (e.g. to profile one phase: `--phase local DIR/local`).
     let temporary = tempfile::tempdir().expect("temporary folder");
     let work = std::env::var_os("ALMANAC_BENCH_DIR")
@@ -410,9 +450,6 @@ fn main() {
         println!("{}", row(&child(phase, &local, &[])));
     }
 
-    eprintln!("uploading {s3_count} stores to moto…");
-    let moto = start_moto();
-    upload(&moto.url, s3_count);
     let remote = work.join("s3");
     make_site(
         &remote,
@@ -420,19 +457,52 @@ fn main() {
         |i| format!("s3://{BUCKET}/s{i:05}.zarr"),
         false,
     );
-    std::fs::write(
-        remote.join("almanac.toml"),
-        format!(
-            "[[crawl.stores]]\nprefix = \"s3://{BUCKET}/\"\nendpoint = \"{}\"\nallow_http = true\n",
-            moto.url
-        ),
-    )
-    .expect("config");
     let credentials = [
         ("AWS_ACCESS_KEY_ID", KEY_ID),
         ("AWS_SECRET_ACCESS_KEY", SECRET),
     ];
-    for phase in ["baseline-s3", "s3"] {
-        println!("{}", row(&child(phase, &remote, &credentials)));
+    let mut servers = Vec::new();
+    // s3s-fs serves the local stores where they are: its bucket folder holds links to them.
+    let bucket = work.join("s3s").join(BUCKET);
+    for i in 0..s3_count {
+        let name = format!("s{i:05}.zarr");
+        link_tree(&local.join("content/data").join(&name), &bucket.join(&name));
+    }
+    if let Some(s3s) = start_s3s(&work.join("s3s")) {
+        servers.push(("s3s-fs", s3s));
+    }
+    eprintln!("uploading {s3_count} stores to moto…");
+    let moto = start_moto();
+    upload(&moto.url, s3_count);
+    servers.push(("moto", moto));
+    for (name, server) in &servers {
+        std::fs::write(
+            remote.join("almanac.toml"),
+            format!(
+                "[[crawl.stores]]\nprefix = \"s3://{BUCKET}/\"\nendpoint = \"{}\"\n\
+                 allow_http = true\n",
+                server.url
+            ),
+        )
+        .expect("config");
+        for phase in ["baseline-s3", "s3"] {
+            let line = child(phase, &remote, &credentials);
+            println!(
+                "{}",
+                row(&line).replacen(phase, &format!("{phase} ({name})"), 1)
+            );
+        }
+    }
+}
+
+fn link_tree(from: &Path, to: &Path) {
+    for file in files(from) {
+        let target = to.join(file.strip_prefix(from).expect("inside"));
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        if !target.exists() {
+            std::fs::hard_link(&file, &target)
+                .or_else(|_| std::fs::copy(&file, &target).map(|_| ()))
+                .expect("link");
+        }
     }
 }
