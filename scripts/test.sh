@@ -15,6 +15,7 @@ fi
 step "set-up"
 bash scripts/setup.sh
 bash scripts/setup-python.sh
+bash scripts/setup-browser.sh
 
 step "format"
 cargo fmt --all -- --check
@@ -27,6 +28,9 @@ cargo clippy -p almanac-web --target wasm32-unknown-unknown -- -D warnings
 
 step "front-end build"
 bash scripts/build-web.sh
+
+step "browser"
+node tests/browser/smoke.mjs
 
 step "tests"
 cargo test --workspace --all-targets
