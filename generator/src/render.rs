@@ -33,6 +33,7 @@ pub const TEMPLATES: &[&str] = &[
     "person.html",
     "organization.html",
     "404.html",
+    "search.html",
 ];
 
 /// A loaded theme: templates (site overrides applied) and static files.
@@ -221,6 +222,18 @@ pub fn pages(
         library,
     );
     output.write("404.html", theme.render("404.html", &not_found)?)?;
+
+    // The search page: a form without JavaScript, the search app's mount point with it.
+    let search = page_context(
+        site,
+        "../",
+        None,
+        "search/",
+        "Search",
+        &format!("Search {}", site.config.site.title),
+        library,
+    );
+    output.write("search/index.html", theme.render("search.html", &search)?)?;
     Ok(())
 }
 
