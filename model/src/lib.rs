@@ -8,6 +8,7 @@
 mod entity;
 mod facts;
 mod library;
+pub mod search;
 mod value;
 
 pub use entity::{EntityKind, EntityRef, Reference};
