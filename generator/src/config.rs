@@ -39,6 +39,8 @@ pub struct Site {
     pub binder_url: Option<String>,
     /// BCP 47 language tag.
     pub language: String,
+    /// Ids of datasets shown first on the home page.
+    pub featured: Vec<String>,
 }
 
 impl Default for Site {
@@ -53,6 +55,7 @@ impl Default for Site {
             hub_url: None,
             binder_url: None,
             language: "en".into(),
+            featured: Vec::new(),
         }
     }
 }

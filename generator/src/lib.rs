@@ -17,7 +17,10 @@ pub mod links;
 pub mod output;
 pub mod render;
 pub mod resolve;
+pub mod search;
+pub mod site;
 pub mod stac;
+pub mod thumbnail;
 
 use std::path::{Path, PathBuf};
 
@@ -177,11 +180,7 @@ fn write_site(
     let app =
         web_dist.join("almanac_web.js").is_file() && web_dist.join("almanac_web_bg.wasm").is_file();
     let links = links::Links::new(library);
-    let site = render::SiteInfo {
-        config: &options.config,
-        app,
-    };
-    render::pages(library, &links, theme, &site, output)?;
+    site::write(options, library, &links, theme, app, output)?;
     theme.copy_static(output)?;
     if app {
         render::copy_tree(&web_dist, "app", output)?;
@@ -190,6 +189,7 @@ fn write_site(
     graph::write(library, &links, &options.config, output)?;
     output.write("library.json", to_json(library))?;
     output.write("index/entities.json", to_json(&summaries(library)))?;
+    search::write(library, output)?;
     Ok(())
 }
 

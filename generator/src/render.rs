@@ -2,13 +2,21 @@
 //! the home page and a 404 page, rendered with the theme's tera templates.
 //! Pages link with relative URLs, so the site works from any folder or host.
 
+mod cite;
+mod dataset;
+mod lists;
+mod map;
 pub mod markdown;
+mod page;
+mod snippets;
 mod views;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use almanac_model::{EntityKind, Library};
+use std::collections::BTreeMap;
+
+use almanac_model::{EntityKind, EntityRef, Library};
 use serde_json::{Value, json};
 use tera::{Context, Tera};
 
@@ -17,6 +25,10 @@ use crate::error::{Error, Result};
 use crate::links::Links;
 use crate::output::Output;
 
+pub use dataset::built_at as dataset_built_at;
+pub use lists::{PAGE_SIZE, slug};
+pub use map::extent_svg;
+pub use page::content_security_policy;
 pub use views::entity_view;
 
 /// Templates every theme provides.
@@ -32,6 +44,8 @@ pub const TEMPLATES: &[&str] = &[
     "code.html",
     "person.html",
     "organization.html",
+    "facets.html",
+    "tag.html",
     "404.html",
     "search.html",
 ];
@@ -55,13 +69,35 @@ impl Theme {
             theme: dir.to_path_buf(),
             message,
         };
+        // Every `.html` of the theme, then of the site's folder (same name replaces); the
+        // templates of TEMPLATES must exist.
+        let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
+        for folder in [
+            Some(dir.join("templates")),
+            overrides.map(Path::to_path_buf),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for path in html_files(&folder) {
+                if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+                    files.insert(name.to_owned(), path.clone());
+                }
+            }
+        }
         let mut sources: Vec<(String, String)> = Vec::new();
         for name in TEMPLATES {
-            let site_file = overrides.map(|o| o.join(name)).filter(|p| p.is_file());
-            let path = site_file.unwrap_or_else(|| dir.join("templates").join(name));
-            let text = fs::read_to_string(&path)
+            if !files.contains_key(*name) {
+                return Err(theme_error(format!(
+                    "{}: the theme has no template `{name}`",
+                    dir.join("templates").join(name).display()
+                )));
+            }
+        }
+        for (name, path) in &files {
+            let text = fs::read_to_string(path)
                 .map_err(|e| theme_error(format!("{}: {e}", path.display())))?;
-            sources.push(((*name).to_owned(), text));
+            sources.push((name.clone(), text));
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
@@ -73,7 +109,18 @@ impl Theme {
         })
     }
 
-    fn render(&self, template: &str, context: &Value) -> Result<String> {
+    /// True when the theme (or the site) has a template of this name.
+    #[must_use]
+    pub fn has(&self, template: &str) -> bool {
+        self.tera.get_template_names().any(|name| name == template)
+    }
+
+    /// Renders `template` with `context` (a JSON object).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Theme`] when the template fails.
+    pub fn render(&self, template: &str, context: &Value) -> Result<String> {
         let context = Context::from_serialize(context).map_err(|e| Error::Theme {
             theme: self.dir.clone(),
             message: error_chain(&e),
@@ -122,6 +169,19 @@ pub fn copy_tree(dir: &Path, prefix: &str, output: &mut Output) -> Result<()> {
     Ok(())
 }
 
+fn html_files(folder: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    paths.sort();
+    paths
+}
+
 fn error_chain(error: &dyn std::error::Error) -> String {
     let mut message = error.to_string();
     let mut source = error.source();
@@ -133,6 +193,17 @@ fn error_chain(error: &dyn std::error::Error) -> String {
     message
 }
 
+/// An image shown for a dataset: its quicklook or the thumbnail from its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// Path inside the output folder, or an absolute URL.
+    pub src: String,
+    /// Alternative text.
+    pub alt: String,
+    /// Width and height in pixels, when known.
+    pub size: Option<(u32, u32)>,
+}
+
 /// What every page needs to know about the site.
 #[derive(Debug, Clone)]
 pub struct SiteInfo<'a> {
@@ -140,9 +211,12 @@ pub struct SiteInfo<'a> {
     pub config: &'a Config,
     /// True when the WASM front end is part of the output.
     pub app: bool,
+    /// Images of datasets, by dataset id.
+    pub images: &'a BTreeMap<String, Image>,
 }
 
-/// Renders every page of `library` into `output`.
+/// Renders every page of `library` into `output`; returns the site-relative paths of the
+/// pages written (`datasets/x/`, `` for the home page), for the sitemap.
 ///
 /// # Errors
 ///
@@ -153,128 +227,64 @@ pub fn pages(
     theme: &Theme,
     site: &SiteInfo<'_>,
     output: &mut Output,
-) -> Result<()> {
-    let home = page_context(
+) -> Result<Vec<String>> {
+    let mut written = Vec::new();
+    let mut home = page::context(
         site,
         "",
         None,
-        "",
         &site.config.site.title,
         &site.config.site.description,
         library,
     );
-    let mut home = home;
-    home["home"] = views::home(library);
-    output.write("index.html", theme.render("home.html", &home)?)?;
+    home["home"] = views::home(library, site);
+    page::write(theme, "home.html", &home, output, &mut written)?;
 
-    for kind in EntityKind::ALL {
-        if library.count(kind) == 0 {
-            continue;
-        }
-        let path = format!("{}/", kind.plural());
-        let description = format!("{} in {}", kind.plural_label(), site.config.site.title);
-        let mut context = page_context(
-            site,
-            "../",
-            Some(kind),
-            &path,
-            kind.plural_label(),
-            &description,
-            library,
-        );
-        context["list"] = views::list(library, kind);
-        output.write(
-            &format!("{path}index.html"),
-            theme.render("list.html", &context)?,
-        )?;
-    }
+    lists::write_all(library, theme, site, output, &mut written)?;
 
     let jsonld = crate::graph::page_jsonld(library, links, site.config);
     for view in views::all_entities(library, links) {
         let kind = view.kind;
         let path = format!("{}/{}/", kind.plural(), view.id);
-        let mut context = page_context(
-            site,
-            "../../",
-            Some(kind),
-            &path,
-            &view.title,
-            &view.summary,
-            library,
-        );
+        let mut context =
+            page::context(site, &path, Some(kind), &view.title, &view.summary, library);
         context["entity"] = view.data;
+        let me = EntityRef::new(kind, &view.id);
+        if kind == EntityKind::Dataset
+            && let Ok(index) = library.datasets.binary_search_by(|d| d.id.cmp(&view.id))
+        {
+            dataset::extend(&mut context, &library.datasets[index], site);
+        }
         // schema.org JSON-LD from the knowledge graph, already escaped for a <script>.
-        context["entity"]["jsonld"] =
-            json!(jsonld.get(&almanac_model::EntityRef::new(kind, &view.id)));
-        output.write(
-            &format!("{path}index.html"),
-            theme.render(&format!("{}.html", kind.name()), &context)?,
+        context["entity"]["jsonld"] = json!(jsonld.get(&me));
+        page::write(
+            theme,
+            &format!("{}.html", kind.name()),
+            &context,
+            output,
+            &mut written,
         )?;
     }
 
-    let not_found = page_context(
+    // The search page: a form without JavaScript, the search app's mount point with it.
+    let search = page::context(
         site,
-        "/",
+        "search/",
         None,
+        "Search",
+        &format!("Search {}", site.config.site.title),
+        library,
+    );
+    page::write(theme, "search.html", &search, output, &mut written)?;
+
+    let not_found = page::context(
+        site,
         "404.html",
+        None,
         "Page not found",
         "There is no page at this address.",
         library,
     );
     output.write("404.html", theme.render("404.html", &not_found)?)?;
-
-    // The search page: a form without JavaScript, the search app's mount point with it.
-    let search = page_context(
-        site,
-        "../",
-        None,
-        "search/",
-        "Search",
-        &format!("Search {}", site.config.site.title),
-        library,
-    );
-    output.write("search/index.html", theme.render("search.html", &search)?)?;
-    Ok(())
-}
-
-fn page_context(
-    site: &SiteInfo<'_>,
-    root: &str,
-    kind: Option<EntityKind>,
-    path: &str,
-    title: &str,
-    description: &str,
-    library: &Library,
-) -> Value {
-    let config = site.config;
-    // The 404 page is served at any depth, so it links from the site's base path.
-    let root = if root == "/" {
-        config.base_path()
-    } else {
-        root.to_owned()
-    };
-    let nav: Vec<Value> = EntityKind::ALL
-        .into_iter()
-        .filter(|k| library.count(*k) > 0 && !matches!(k, EntityKind::Organization))
-        .map(|k| json!({"label": k.plural_label(), "url": format!("{root}{}/", k.plural()), "current": Some(k) == kind, "count": library.count(k)}))
-        .collect();
-    json!({
-        "site": {
-            "title": config.site.title,
-            "description": config.site.description,
-            "language": config.site.language,
-            "base_path": config.base_path(),
-        },
-        "root": root,
-        "app": site.app,
-        "nav": nav,
-        "page": {
-            "title": title,
-            "description": markdown::to_plain(description, 200),
-            "kind": kind.map(EntityKind::name),
-            "kind_label": kind.map(EntityKind::label),
-            "path": path,
-            "canonical": config.site.base_url.as_ref().map(|base| format!("{base}{}", path.trim_end_matches("index.html"))),
-        },
-    })
+    Ok(written)
 }

@@ -46,6 +46,7 @@ pub const CATALOG_FIELDS: &[&str] = &[
     "stores",
     "links",
     "thumbnail",
+    "quicklook",
 ];
 
 /// One parsed file that describes (part of) a dataset.
@@ -164,7 +165,12 @@ pub fn load(id: &str, sources: Sources<'_>, diagnostics: &mut Diagnostics) -> Dr
         read_catalog(part, reader, sources.base_dir, &mut draft, diagnostics);
     }
     // Known fields that the model has no place for are kept in `extra` without a note.
-    let unmodeled = ["pangeo_forge_version", "pangeo_notebook_version", "contact"];
+    let unmodeled = [
+        "pangeo_forge_version",
+        "pangeo_notebook_version",
+        "contact",
+        "quicklook",
+    ];
     let modeled: Vec<&str> = merged_fields
         .iter()
         .copied()
@@ -187,7 +193,10 @@ pub fn load(id: &str, sources: Sources<'_>, diagnostics: &mut Diagnostics) -> Dr
         draft.entity.extra.extend(reader.extra(&meta_modeled));
     }
     if let Some((_, reader)) = &catalog {
-        draft.entity.extra.extend(reader.extra(CATALOG_FIELDS));
+        draft
+            .entity
+            .extra
+            .extend(reader.extra(&without_unmodeled(CATALOG_FIELDS)));
     }
     draft
 }

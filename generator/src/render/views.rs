@@ -50,7 +50,12 @@ fn license_html(license: &License) -> String {
     } else {
         label
     };
-    match &license.url {
+    let spdx_url = license
+        .spdx
+        .as_deref()
+        .filter(|s| !matches!(*s, "other" | "proprietary"))
+        .map(|s| format!("https://spdx.org/licenses/{s}.html"));
+    match license.url.as_ref().or(spdx_url.as_ref()) {
         Some(url) => link_html(url, label),
         None => escape(label),
     }
@@ -154,8 +159,18 @@ fn related(library: &Library, links: &Links, me: &EntityRef) -> Value {
     )
 }
 
-fn tags(tags: &[String]) -> Value {
-    json!(tags)
+/// Tags linking to their pages: the dataset facet for datasets, the tag page otherwise.
+fn tags(kind: EntityKind, tags: &[String]) -> Value {
+    let base = if kind == EntityKind::Dataset {
+        "datasets/tags/"
+    } else {
+        "tags/"
+    };
+    Value::Array(
+        tags.iter()
+            .map(|t| json!({"label": t, "url": format!("{ROOT}{base}{}/", super::slug(t))}))
+            .collect(),
+    )
 }
 
 fn base(
@@ -303,7 +318,7 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
         );
         facts.text("Bakery", d.feedstock.bakery.as_deref());
         data["facts"] = facts.into_value();
-        data["tags"] = tags(&d.tags);
+        data["tags"] = tags(EntityKind::Dataset, &d.tags);
         data["people"] = json!([people_value("Maintainers", &d.maintainers)]);
         data["providers"] = Value::Array(
             d.providers
@@ -399,7 +414,7 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
         facts.doi(p.doi.as_deref());
         facts.link("Link", p.url.as_deref());
         data["facts"] = facts.into_value();
-        data["tags"] = tags(&p.tags);
+        data["tags"] = tags(EntityKind::Paper, &p.tags);
         data["people"] = json!([people_value("Authors", &p.authors)]);
         data["bibtex"] = json!(p.bibtex);
         data["externals"] = json!(externals(&[&p.datasets, &p.models, &p.code, &p.cites]));
@@ -430,7 +445,7 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
         }
         facts.link("Weights", m.weights.as_deref());
         data["facts"] = facts.into_value();
-        data["tags"] = tags(&m.tags);
+        data["tags"] = tags(EntityKind::Model, &m.tags);
         data["people"] = json!([people_value("Authors", &m.authors)]);
         data["externals"] = json!(externals(&[
             &m.trained_on,
@@ -463,7 +478,7 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
             facts.html("Licence", license_html(license));
         }
         data["facts"] = facts.into_value();
-        data["tags"] = tags(&c.tags);
+        data["tags"] = tags(EntityKind::Course, &c.tags);
         data["people"] = json!([people_value("Instructors", &c.instructors)]);
         data["links"] = links_value(&c.notebooks);
         data["externals"] = json!(externals(&[&c.datasets, &c.models, &c.papers, &c.code]));
@@ -494,7 +509,7 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
         facts.text("Version", c.version.as_deref());
         facts.text("Language", c.language.as_deref());
         data["facts"] = facts.into_value();
-        data["tags"] = tags(&c.tags);
+        data["tags"] = tags(EntityKind::Code, &c.tags);
         data["people"] = json!([people_value("Authors", &c.authors)]);
         data["externals"] = json!(externals(&[&c.datasets, &c.papers]));
         data["related"] = related(library, links, &me);
@@ -569,29 +584,61 @@ pub fn entity_view(library: &Library, links: &Links, target: &EntityRef) -> Opti
         .find(|v| v.kind == target.kind && v.id == target.id)
 }
 
-/// Cards for a list page.
+/// The home page's view: counts, featured and latest datasets as cards with images.
 #[must_use]
-pub fn list(library: &Library, kind: EntityKind) -> Value {
-    let cards: Vec<Value> = crate::summaries(library)
-        .into_iter()
-        .filter(|s| s.kind == kind)
-        .map(|s| json!({"title": s.title, "url": format!("../{}", s.url), "summary": s.summary, "tags": s.tags}))
-        .collect();
-    json!({"kind": kind.name(), "label": kind.plural_label(), "items": cards})
-}
-
-/// The home page's view.
-#[must_use]
-pub fn home(library: &Library) -> Value {
+pub fn home(library: &Library, site: &super::SiteInfo<'_>) -> Value {
     let counts: Vec<Value> = EntityKind::ALL
         .into_iter()
         .filter(|k| library.count(*k) > 0)
         .map(|k| json!({"label": k.plural_label(), "count": library.count(k), "url": format!("{}/", k.plural())}))
         .collect();
-    let datasets: Vec<Value> = crate::summaries(library)
+    let summaries: BTreeMap<String, almanac_model::EntitySummary> = crate::summaries(library)
         .into_iter()
         .filter(|s| s.kind == EntityKind::Dataset)
-        .map(|s| json!({"title": s.title, "url": s.url, "summary": s.summary, "tags": s.tags}))
+        .map(|s| (s.id.clone(), s))
         .collect();
-    json!({"counts": counts, "datasets": datasets})
+    let card = |id: &str| {
+        summaries.get(id).map(|s| {
+            json!({
+                "title": s.title,
+                "url": s.url,
+                "summary": s.summary,
+                "tags": s.tags.iter().map(|t| json!({"label": t, "url": format!("datasets/tags/{}/", super::slug(t))})).collect::<Vec<_>>(),
+                "image": site.images.get(id).map(|i| super::lists::image_value(i, "")),
+                "updated": super::dataset::built_at(&library.datasets, id),
+            })
+        })
+    };
+    let configured = &site.config.site.featured;
+    let featured_ids: Vec<&str> = if configured.is_empty() {
+        library
+            .datasets
+            .iter()
+            .filter(|d| site.images.contains_key(&d.id))
+            .take(3)
+            .map(|d| d.id.as_str())
+            .collect()
+    } else {
+        configured.iter().map(String::as_str).collect()
+    };
+    let featured: Vec<Value> = featured_ids.iter().filter_map(|id| card(id)).collect();
+    let mut latest: Vec<(String, &str)> = library
+        .datasets
+        .iter()
+        .map(|d| {
+            (
+                super::dataset::built_at(&library.datasets, &d.id).unwrap_or_default(),
+                d.id.as_str(),
+            )
+        })
+        .collect();
+    // Newest build first; datasets without a build time after them, by id.
+    latest.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    let latest: Vec<Value> = latest
+        .iter()
+        .filter(|(_, id)| !featured_ids.contains(id))
+        .take(6)
+        .filter_map(|(_, id)| card(id))
+        .collect();
+    json!({"counts": counts, "featured": featured, "latest": latest, "datasets": library.datasets.len()})
 }
