@@ -1,18 +1,15 @@
 //! Every request the front end makes, and the site base path they are relative to.
 //!
-//! Pages carry their base path in `<body data-base="/…/">`; all URLs the app builds (index
-//! files, entity pages) are that base joined with a site-relative path.
+//! Pages carry their base path in `<body data-base="…">` (relative, like `../../`, or absolute);
+//! every URL the app builds (index files, graph files, entity pages) is that base joined with a
+//! site-relative path, so the site works from any folder or sub-path.
 
-use almanac_model::EntitySummary;
 use gloo_net::http::Request;
 
-/// Site-relative path of the list of every entity, written by the generator.
-const ENTITIES_PATH: &str = "index/entities.json";
-
-/// Why a request for an index file failed.
+/// Why a request failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
-    /// The request did not complete (offline, blocked, CORS).
+    /// The request did not complete (offline, blocked).
     #[error("could not fetch {url}: {message}")]
     Network {
         /// The URL requested.
@@ -29,11 +26,11 @@ pub enum ApiError {
         status: u16,
     },
     /// The body is not what the generator writes.
-    #[error("{url} is not a valid entity list: {message}")]
+    #[error("{url} is not valid: {message}")]
     Parse {
         /// The URL requested.
         url: String,
-        /// What serde reported.
+        /// What the decoder reported.
         message: String,
     },
 }
@@ -48,11 +45,12 @@ pub fn base_path() -> String {
     normalize_base(&raw)
 }
 
-/// Makes a `data-base` value usable as a URL prefix: trimmed, non-empty, ending in `/`.
+/// Makes a `data-base` value usable as a URL prefix: trimmed, ending in `/`; an empty value
+/// means the page is at the site's root (`./`).
 fn normalize_base(raw: &str) -> String {
     let base = raw.trim();
     if base.is_empty() {
-        "/".to_owned()
+        "./".to_owned()
     } else if base.ends_with('/') {
         base.to_owned()
     } else {
@@ -65,14 +63,13 @@ pub fn site_url(base: &str, path: &str) -> String {
     format!("{base}{}", path.trim_start_matches('/'))
 }
 
-/// Fetches `<base>index/entities.json`: one summary per entity of the library.
+/// Fetches `<base><path>` as bytes.
 ///
 /// # Errors
 ///
-/// [`ApiError`] when the request fails, the status is not 2xx, or the body is not a JSON array
-/// of entity summaries.
-pub async fn entities(base: &str) -> Result<Vec<EntitySummary>, ApiError> {
-    let url = site_url(base, ENTITIES_PATH);
+/// [`ApiError::Network`] or [`ApiError::Status`].
+pub async fn bytes(base: &str, path: &str) -> Result<Vec<u8>, ApiError> {
+    let url = site_url(base, path);
     let network = |error: gloo_net::Error| ApiError::Network {
         url: url.clone(),
         message: error.to_string(),
@@ -84,9 +81,22 @@ pub async fn entities(base: &str) -> Result<Vec<EntitySummary>, ApiError> {
             status: response.status(),
         });
     }
-    let body = response.text().await.map_err(network)?;
-    serde_json::from_str(&body).map_err(|error| ApiError::Parse {
-        url,
+    response.binary().await.map_err(network)
+}
+
+/// Fetches `<base><path>` and decodes it with `decode`.
+///
+/// # Errors
+///
+/// [`ApiError`] when the request fails or `decode` rejects the body.
+pub async fn decoded<T, E: std::fmt::Display>(
+    base: &str,
+    path: &str,
+    decode: impl FnOnce(&[u8]) -> Result<T, E>,
+) -> Result<T, ApiError> {
+    let body = bytes(base, path).await?;
+    decode(&body).map_err(|error| ApiError::Parse {
+        url: site_url(base, path),
         message: error.to_string(),
     })
 }
@@ -97,10 +107,10 @@ mod tests {
 
     #[test]
     fn base_always_ends_in_a_slash() {
-        assert_eq!(normalize_base(""), "/");
-        assert_eq!(normalize_base("  "), "/");
+        assert_eq!(normalize_base(""), "./");
+        assert_eq!(normalize_base("  "), "./");
         assert_eq!(normalize_base("/"), "/");
-        assert_eq!(normalize_base("/catalog"), "/catalog/");
+        assert_eq!(normalize_base("../.."), "../../");
         assert_eq!(normalize_base("/catalog/"), "/catalog/");
     }
 
@@ -108,8 +118,8 @@ mod tests {
     fn site_urls_join_without_double_slashes() {
         assert_eq!(site_url("/", "datasets/ostia/"), "/datasets/ostia/");
         assert_eq!(
-            site_url("/catalog/", "/index/entities.json"),
-            "/catalog/index/entities.json"
+            site_url("../", "/search/index.json"),
+            "../search/index.json"
         );
     }
 }

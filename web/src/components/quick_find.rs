@@ -1,16 +1,18 @@
-//! The quick find in the page header: a combobox that searches the entity list as you type and
-//! links to the best matches.
+//! The quick find in the page header: a combobox that searches the library as you type, with
+//! the static index's type-ahead (prefix, stemming, typos), and links to the best matches.
 //!
-//! The entity list (`<base>index/entities.json`) is fetched on first focus or keystroke, not on
-//! page load. Keyboard and ARIA follow the WAI-ARIA combobox pattern with a listbox popup.
+//! The index entry is fetched on first focus or keystroke, not on page load; each keystroke
+//! fetches only the term shards and fragments it needs. Keyboard and ARIA follow the WAI-ARIA
+//! combobox pattern with a listbox popup. Enter without a highlighted match opens the search
+//! page for the query.
+
+use std::rc::Rc;
 
 use almanac_model::EntitySummary;
-use leptos::{ev::KeyboardEvent, prelude::*};
+use almanac_model::search::Filters;
+use leptos::{ev::KeyboardEvent, prelude::*, task::spawn_local};
 
-use crate::{
-    api::{self, ApiError},
-    search::SearchIndex,
-};
+use crate::{api, engine::engine, state::SearchState};
 
 /// How many matches the popup shows.
 const MAX_RESULTS: usize = 8;
@@ -18,9 +20,6 @@ const INPUT_ID: &str = "almanac-quick-find-input";
 const LISTBOX_ID: &str = "almanac-quick-find-listbox";
 /// Default look; class names are prefixed `almanac-qf` so a theme can restyle them.
 const STYLE: &str = include_str!("quick_find.css");
-
-/// What the entity list request has produced so far.
-type Loaded = Option<Result<SearchIndex, ApiError>>;
 
 /// One match as shown in the popup.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +37,15 @@ impl Hit {
             href: api::site_url(base, &summary.url),
         }
     }
+}
+
+/// Where the last search stands.
+#[derive(Debug, Clone, PartialEq)]
+enum Status {
+    Idle,
+    Loading,
+    Done,
+    Failed,
 }
 
 fn option_id(index: usize) -> String {
@@ -58,65 +66,82 @@ fn follow(href: &str, new_tab: bool) {
     }
 }
 
+/// The search page's URL for `query`.
+fn search_href(base: &str, query: &str) -> String {
+    let state = SearchState {
+        query: query.to_owned(),
+        ..SearchState::default()
+    };
+    format!(
+        "{}{}",
+        api::site_url(base, "search/"),
+        state.to_query_string()
+    )
+}
+
 /// The search box and its popup of matches.
 #[component]
 pub fn QuickFind() -> impl IntoView {
     let base = api::base_path();
     let query = RwSignal::new(String::new());
-    // Whether the user has shown interest; the entity list is fetched only then.
-    let wanted = RwSignal::new(false);
     let open = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
+    let hits = RwSignal::new(Vec::<Hit>::new());
+    let status = RwSignal::new(Status::Idle);
+    // Only the answer to the latest keystroke is shown.
+    let generation = StoredValue::new(0u64);
 
-    let fetch_base = base.clone();
-    let loaded: LocalResource<Loaded> = LocalResource::new(move || {
-        let wanted = wanted.get();
-        let base = fetch_base.clone();
-        async move {
-            if !wanted {
-                return None;
-            }
-            let result = api::entities(&base).await.map(SearchIndex::new);
-            if let Err(error) = &result {
-                leptos::logging::warn!("quick find: {error}");
-            }
-            Some(result)
+    let run_base = base.clone();
+    let run = move |text: String| {
+        let current = generation.get_value() + 1;
+        generation.set_value(current);
+        if text.trim().is_empty() {
+            hits.set(Vec::new());
+            status.set(Status::Idle);
+            return;
         }
-    });
-
-    // `set` notifies even when the value is unchanged, which would refetch.
-    let want = move || {
-        if !wanted.get_untracked() {
-            wanted.set(true);
-        }
+        status.set(Status::Loading);
+        let base = run_base.clone();
+        spawn_local(async move {
+            let result = engine()
+                .search(&text, &Filters::default(), false, MAX_RESULTS)
+                .await;
+            if generation.get_value() != current {
+                return;
+            }
+            match result {
+                Ok(outcome) => {
+                    hits.set(
+                        outcome
+                            .hits
+                            .iter()
+                            .map(|summary: &Rc<EntitySummary>| Hit::new(summary, &base))
+                            .collect(),
+                    );
+                    status.set(Status::Done);
+                }
+                Err(error) => {
+                    leptos::logging::warn!("quick find: {error}");
+                    hits.set(Vec::new());
+                    status.set(Status::Failed);
+                }
+            }
+        });
     };
 
-    let hits = Memo::new(move |_| {
-        let query = query.get();
-        loaded
-            .map(|state| match state {
-                Some(Ok(index)) => index
-                    .find(&query, MAX_RESULTS)
-                    .into_iter()
-                    .map(|summary| Hit::new(summary, &base))
-                    .collect(),
-                _ => Vec::new(),
-            })
-            .unwrap_or_default()
-    });
     let expanded = move || open.get() && hits.with(|hits| !hits.is_empty());
     // The highlighted option, if it is still one of the current matches.
     let active_index = move || active.get().filter(|&index| index < hits.with(Vec::len));
 
-    let status = move || {
+    let status_text = move || {
         if !open.get() || query.with(|query| query.trim().is_empty()) {
             return "";
         }
-        match loaded.map(|state| state.as_ref().map(Result::is_ok)) {
-            Some(Some(false)) => "Search is unavailable.",
-            Some(Some(true)) if hits.with(Vec::is_empty) => "No matches.",
-            Some(Some(true)) => "",
-            _ => "Loading…",
+        match status.get() {
+            Status::Failed => "Search is unavailable.",
+            Status::Done if hits.with(Vec::is_empty) => "No matches.",
+            Status::Loading if hits.with(Vec::is_empty) => "Searching…",
+            _ => "",
         }
     };
 
@@ -137,14 +162,18 @@ pub fn QuickFind() -> impl IntoView {
                 }
             }
             "Enter" => {
-                // Enter without a highlighted option takes the best match.
-                let chosen = active_index().unwrap_or(0);
-                if let Some(href) = hits.with(|hits| hits.get(chosen).map(|hit| hit.href.clone()))
-                    && open.get_untracked()
-                {
-                    event.prevent_default();
-                    follow(&href, event.ctrl_key() || event.meta_key());
-                }
+                // A highlighted match opens its page; otherwise the search page opens.
+                let chosen = active_index().and_then(|index| {
+                    hits.with(|hits| hits.get(index).map(|hit| hit.href.clone()))
+                });
+                let text = query.get_untracked();
+                let href = match chosen {
+                    Some(href) => href,
+                    None if !text.trim().is_empty() => search_href(&base, &text),
+                    None => return,
+                };
+                event.prevent_default();
+                follow(&href, event.ctrl_key() || event.meta_key());
             }
             "Escape" => {
                 if expanded() {
@@ -178,19 +207,17 @@ pub fn QuickFind() -> impl IntoView {
                 aria-expanded=move || if expanded() { "true" } else { "false" }
                 aria-activedescendant=move || active_index().map(option_id)
                 prop:value=query
-                on:focus=move |_| {
-                    want();
-                    open.set(true);
-                }
+                on:focus=move |_| open.set(true)
                 on:blur=move |_| {
                     open.set(false);
                     active.set(None);
                 }
                 on:input:target=move |event| {
-                    want();
                     open.set(true);
                     active.set(None);
-                    query.set(event.target().value());
+                    let text = event.target().value();
+                    query.set(text.clone());
+                    run(text);
                 }
                 on:keydown=on_keydown
             />
@@ -230,7 +257,7 @@ pub fn QuickFind() -> impl IntoView {
                 }}
             </ul>
             <p class="almanac-qf-status" role="status" aria-live="polite">
-                {status}
+                {status_text}
             </p>
         </div>
     }

@@ -1,0 +1,65 @@
+// A static file server for the search browser tests and benchmark: serves a built site on
+// 127.0.0.1 at `/` and again under `/catalog/` (a sub-path), like any static host. With
+// `gzip: true` it compresses text responses (HTML, JS, JSON, CSS, SVG) as CDNs do; binary files
+// are sent as they are. Counts the bytes it sends.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.xml': 'application/xml',
+  '.ttl': 'text/turtle',
+  '.nt': 'application/n-triples',
+  '.jsonld': 'application/ld+json',
+};
+const TEXT = new Set(['.html', '.js', '.mjs', '.json', '.css', '.svg', '.xml']);
+
+export async function serve(root, { gzip = false } = {}) {
+  const stats = { bytes: 0, requests: [] };
+  const server = createServer(async (request, response) => {
+    let path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
+    if (path.startsWith('/catalog/')) path = path.slice('/catalog'.length);
+    else if (path === '/catalog') path = '/';
+    let file = join(root, normalize(path));
+    if (!file.startsWith(root)) {
+      response.writeHead(403).end();
+      return;
+    }
+    try {
+      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+      let body = await readFile(file);
+      const ext = extname(file);
+      const headers = { 'content-type': TYPES[ext] || 'application/octet-stream' };
+      if (gzip && TEXT.has(ext) && (request.headers['accept-encoding'] || '').includes('gzip')) {
+        body = gzipSync(body, { level: 9 });
+        headers['content-encoding'] = 'gzip';
+      }
+      headers['content-length'] = body.length;
+      stats.bytes += body.length;
+      stats.requests.push({ path, bytes: body.length });
+      response.writeHead(200, headers).end(body);
+    } catch {
+      let body = Buffer.from('not found');
+      try {
+        body = await readFile(join(root, '404.html'));
+      } catch {}
+      response.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stats,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
