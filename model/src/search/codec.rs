@@ -101,6 +101,15 @@ impl<'a> Reader<'a> {
         self.at >= self.bytes.len()
     }
 
+    /// Checks that nothing follows the last value.
+    pub(crate) fn finish(&self) -> Result<(), DecodeError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(DecodeError::Invalid("bytes after the end"))
+        }
+    }
+
     pub(crate) fn byte(&mut self) -> Result<u8, DecodeError> {
         let value = *self.bytes.get(self.at).ok_or(DecodeError::Truncated)?;
         self.at += 1;

@@ -246,6 +246,7 @@ impl TermShard {
             }
             terms.push(Term { text, postings });
         }
+        r.finish()?;
         Ok(Self { terms })
     }
 
@@ -343,6 +344,7 @@ impl FacetShard {
             }
             values.push(FacetValue { value, docs });
         }
+        r.finish()?;
         Ok(Self { facet, values })
     }
 
@@ -461,6 +463,7 @@ impl ExtentShard {
             };
             extents.push((doc, Extent { time, bbox }));
         }
+        r.finish()?;
         Ok(Self { extents })
     }
 }
