@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building the front end needs, project-locally under .tools/:
 #   - the wasm32-unknown-unknown Rust target (rustup),
-#   - wasm-bindgen-cli at exactly the version of the `wasm-bindgen` crate in Cargo.lock,
+#   - wasm-bindgen-cli at exactly the version of the `wasm-bindgen` crate in Cargo.lock (with
+#     wasm-bindgen-test-runner, for the wasm32 tests),
 #   - wasm-opt from npm's `binaryen` package (Debian's binaryen breaks wasm-bindgen output).
 # Idempotent: each step is skipped when it is already done.
 set -euo pipefail
@@ -49,8 +50,9 @@ installed=""
 if [[ -x "$tools/bin/wasm-bindgen" ]]; then
     installed="$("$tools/bin/wasm-bindgen" --version 2>/dev/null | awk '{print $2}')" || installed=""
 fi
-if [[ "$installed" == "$wb_version" ]]; then
-    say "wasm-bindgen-cli $wb_version: present"
+# The same package installs wasm-bindgen-test-runner, which runs the wasm32 tests in Chromium.
+if [[ "$installed" == "$wb_version" && -x "$tools/bin/wasm-bindgen-test-runner" ]]; then
+    say "wasm-bindgen-cli $wb_version (with wasm-bindgen-test-runner): present"
 else
     say "wasm-bindgen-cli $wb_version: installing into .tools (takes about 2 minutes)"
     # No --locked: the CLI's own lock file names a dependency version the registry lacks.

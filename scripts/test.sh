@@ -32,5 +32,12 @@ bash scripts/build-web.sh
 step "browser"
 node tests/browser/smoke.mjs
 
+step "wasm tests (search format in headless Chromium)"
+# wasm-bindgen-test-runner comes with wasm-bindgen-cli (scripts/setup.sh); it drives Debian's
+# Chromium through chromedriver with the flags in model/webdriver.json.
+CHROMEDRIVER=/usr/bin/chromedriver \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$PWD/.tools/bin/wasm-bindgen-test-runner" \
+  cargo test -p almanac-model --target wasm32-unknown-unknown --test search_wasm
+
 step "tests"
 cargo test --workspace --all-targets

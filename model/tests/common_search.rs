@@ -1,0 +1,66 @@
+//! A small index shared by the native and the wasm32 tests of the search format: built the
+//! same way on both sides, so the committed fixture proves both encode the same bytes.
+
+use almanac_model::search::{
+    Extent, ExtentShard, Facet, FacetShard, FacetValue, IndexEntry, Posting, ShardRef, Term,
+    TermShard, shard_key, tokens,
+};
+
+/// Three documents, analysed and encoded.
+pub fn shards() -> (IndexEntry, TermShard, FacetShard, ExtentShard) {
+    let texts = [
+        "Sea surface temperature (OSTIA)",
+        "Air temperatures near the North Pole",
+        "Precipitation over Africa",
+    ];
+    let mut terms: Vec<Term> = Vec::new();
+    for (doc, text) in (0u32..).zip(texts) {
+        for token in tokens(text) {
+            match terms.iter_mut().find(|term| term.text == token) {
+                Some(term) => term.postings.push(Posting { doc, impact: 200 }),
+                None => terms.push(Term {
+                    text: token,
+                    postings: vec![Posting { doc, impact: 200 }],
+                }),
+            }
+        }
+    }
+    terms.sort_by(|a, b| a.text.cmp(&b.text));
+    let shard = TermShard { terms };
+    let facet = FacetShard {
+        facet: Facet::Tag,
+        values: vec![
+            FacetValue {
+                value: "ocean".into(),
+                docs: vec![0],
+            },
+            FacetValue {
+                value: "température".into(),
+                docs: vec![0, 1],
+            },
+        ],
+    };
+    let extents = ExtentShard {
+        extents: vec![(
+            1,
+            Extent {
+                time: Some([-7305, 18_262]),
+                bbox: Some([-180.0, 66.5, 180.0, 90.0]),
+            },
+        )],
+    };
+    // One shard holds every key: its first key is the smallest.
+    let first = shard.terms.first().map(|t| shard_key(&t.text).to_owned());
+    let entry = IndexEntry {
+        version: almanac_model::search::FORMAT_VERSION,
+        documents: 3,
+        shards: vec![ShardRef {
+            key: first.unwrap_or_default(),
+            file: "terms/all.bin".into(),
+        }],
+        facets: Vec::new(),
+        extents: None,
+        fragments: "docs/x/".into(),
+    };
+    (entry, shard, facet, extents)
+}
