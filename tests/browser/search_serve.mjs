@@ -1,6 +1,6 @@
 // A static file server for the search browser tests and benchmark: serves a built site on
 // 127.0.0.1 at `/` and again under `/catalog/` (a sub-path), like any static host. With
-// `gzip: true` it compresses text responses (HTML, JS, JSON, CSS, SVG) as CDNs do; binary files
+// `gzip: true` it compresses text and wasm responses (HTML, JS, JSON, CSS, SVG, wasm) as CDNs do; other binary files
 // are sent as they are. Counts the bytes it sends.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -21,10 +21,12 @@ const TYPES = {
   '.nt': 'application/n-triples',
   '.jsonld': 'application/ld+json',
 };
-const TEXT = new Set(['.html', '.js', '.mjs', '.json', '.css', '.svg', '.xml']);
+const TEXT = new Set(['.html', '.js', '.mjs', '.json', '.css', '.svg', '.xml', '.wasm']);
 
 export async function serve(root, { gzip = false } = {}) {
   const stats = { bytes: 0, requests: [] };
+  // Compressed once per file, as a CDN's cache would, so the server adds little latency.
+  const compressed = new Map();
   const server = createServer(async (request, response) => {
     let path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
     if (path.startsWith('/catalog/')) path = path.slice('/catalog'.length);
@@ -40,7 +42,8 @@ export async function serve(root, { gzip = false } = {}) {
       const ext = extname(file);
       const headers = { 'content-type': TYPES[ext] || 'application/octet-stream' };
       if (gzip && TEXT.has(ext) && (request.headers['accept-encoding'] || '').includes('gzip')) {
-        body = gzipSync(body, { level: 9 });
+        if (!compressed.has(file)) compressed.set(file, gzipSync(body, { level: 9 }));
+        body = compressed.get(file);
         headers['content-encoding'] = 'gzip';
       }
       headers['content-length'] = body.length;

@@ -88,6 +88,8 @@ pub fn QuickFind() -> impl IntoView {
     let active = RwSignal::new(None::<usize>);
     let hits = RwSignal::new(Vec::<Hit>::new());
     let status = RwSignal::new(Status::Idle);
+    // The query the shown matches belong to, for tests and benchmarks.
+    let done_for = RwSignal::new(String::new());
     // Only the answer to the latest keystroke is shown.
     let generation = StoredValue::new(0u64);
 
@@ -119,6 +121,7 @@ pub fn QuickFind() -> impl IntoView {
                             .collect(),
                     );
                     status.set(Status::Done);
+                    done_for.set(text);
                 }
                 Err(error) => {
                     leptos::logging::warn!("quick find: {error}");
@@ -189,7 +192,7 @@ pub fn QuickFind() -> impl IntoView {
 
     view! {
         <style>{STYLE}</style>
-        <div class="almanac-qf">
+        <div class="almanac-qf" data-almanac-done=move || done_for.get()>
             <label class="almanac-qf-label" for=INPUT_ID>
                 "Find in the library"
             </label>

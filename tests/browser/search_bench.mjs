@@ -1,0 +1,129 @@
+// Search benchmark driver (scripts/bench-search.sh): Almanac's quick find and Pagefind's JS API
+// on the same built site in headless Chromium. Reports, for each, the bytes transferred for a
+// first query (index files only, and with the search runtime's JS + wasm) and the latency of
+// each query of a query set (p50, p90), with the top 8 results' fragments loaded.
+// Usage: node tests/browser/search_bench.mjs <built-site-with-pagefind>
+import { resolve } from 'node:path';
+import { launch } from './chromium.mjs';
+import { serve } from './search_serve.mjs';
+
+const site = resolve(process.argv[2]);
+const QUERIES = [
+  'temperature', 'sea ice', 'precipitation', 'arctic', 'salinity monthly', 'reanalysis',
+  'chlorophyll', 'soil moisture', 'wind speed', 'greenland', 'era5 daily', 'ocean heat',
+  'snow depth', 'cloud fraction', 'monsoon', 'emulators', 'humidity', 'evaporation',
+  'geopotential', 'heatwaves', 'droughts', 'argo', 'modis', 'mediterranean', 'hindcast',
+  'projection', 'currents', 'antarctic', 'tropical pacific', 'himalaya',
+];
+const FIRST = 'temperature';
+const TOP = 8;
+
+const server = await serve(site, { gzip: true });
+const context = await launch();
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const requestsSince = (mark, test) =>
+  server.stats.requests.slice(mark).filter((r) => test(r.path));
+
+async function almanac() {
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector('#almanac-quick-find-input');
+  const appBytes = requestsSince(0, (p) => p.startsWith('/app/')).reduce((s, r) => s + r.bytes, 0);
+  const run = (query) =>
+    page.evaluate(async (q) => {
+      const input = document.querySelector('#almanac-quick-find-input');
+      const box = document.querySelector('.almanac-qf');
+      const start = performance.now();
+      const done = new Promise((resolve) => {
+        const observer = new MutationObserver(() => {
+          if (box.dataset.almanacDone === q) {
+            observer.disconnect();
+            resolve();
+          }
+        });
+        observer.observe(box, { attributes: true });
+      });
+      input.value = q;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      await done;
+      return { ms: performance.now() - start, results: document.querySelectorAll('.almanac-qf-option').length };
+    }, query);
+  const mark = server.stats.requests.length;
+  const first = await run(FIRST);
+  const firstRequests = requestsSince(mark, (p) => p.startsWith('/search/'));
+  const latencies = [];
+  for (const query of QUERIES.filter((q) => q !== FIRST)) latencies.push((await run(query)).ms);
+  await page.close();
+  return {
+    name: 'Almanac',
+    firstBytes: firstRequests.reduce((s, r) => s + r.bytes, 0),
+    firstRequests: firstRequests.length,
+    runtimeBytes: appBytes,
+    firstMs: first.ms,
+    firstResults: first.results,
+    latencies,
+  };
+}
+
+async function pagefind() {
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  const mark = server.stats.requests.length;
+  const first = await page.evaluate(
+    async ({ q, top }) => {
+      const start = performance.now();
+      window.pf = await import('/pagefind/pagefind.js');
+      await window.pf.options({});
+      const search = await window.pf.search(q);
+      await Promise.all(search.results.slice(0, top).map((r) => r.data()));
+      return { ms: performance.now() - start, results: Math.min(top, search.results.length) };
+    },
+    { q: FIRST, top: TOP },
+  );
+  const firstRequests = requestsSince(mark, (p) => p.startsWith('/pagefind/'));
+  const runtime = firstRequests.filter((r) => /\.(js|pagefind)$/.test(r.path) && !/pagefind-entry/.test(r.path));
+  const latencies = [];
+  for (const query of QUERIES.filter((q) => q !== FIRST)) {
+    latencies.push(
+      await page.evaluate(
+        async ({ q, top }) => {
+          const start = performance.now();
+          const search = await window.pf.search(q);
+          await Promise.all(search.results.slice(0, top).map((r) => r.data()));
+          return performance.now() - start;
+        },
+        { q: query, top: TOP },
+      ),
+    );
+  }
+  await page.close();
+  const runtimeBytes = runtime.reduce((s, r) => s + r.bytes, 0);
+  return {
+    name: 'Pagefind',
+    firstBytes: firstRequests.reduce((s, r) => s + r.bytes, 0) - runtimeBytes,
+    firstRequests: firstRequests.length - runtime.length,
+    runtimeBytes,
+    firstMs: first.ms,
+    firstResults: first.results,
+    latencies,
+  };
+}
+
+try {
+  const rows = [await almanac(), await pagefind()];
+  console.log(`queries: "${FIRST}" first, then ${QUERIES.length - 1} more; top ${TOP} results each`);
+  console.log('| engine | first query: index bytes (requests) | search runtime (JS + wasm) | first query total | first query ms | p50 ms | p90 ms |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const row of rows) {
+    console.log(
+      `| ${row.name} | ${kb(row.firstBytes)} (${row.firstRequests}) | ${kb(row.runtimeBytes)} | ${kb(row.firstBytes + row.runtimeBytes)} | ${row.firstMs.toFixed(1)} | ${percentile(row.latencies, 50).toFixed(1)} | ${percentile(row.latencies, 90).toFixed(1)} |`,
+    );
+  }
+} finally {
+  await context.close();
+  await server.close();
+}
