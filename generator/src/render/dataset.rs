@@ -72,7 +72,7 @@ fn structure(facts: &StoreFacts) -> Value {
                 }),
                 "long_name": a.long_name,
                 "standard_name": a.standard_name,
-                "standard_name_url": a.standard_name.as_ref().map(|n| format!("{ROOT}datasets/standard-names/{}/", lists::slug(n))),
+                "standard_name_url": a.standard_name.as_ref().filter(|_| a.role == Some(VariableRole::Data)).map(|n| format!("{ROOT}datasets/standard-names/{}/", lists::slug(n))),
                 "units": a.units,
                 "dimensions": a.dimensions.join(", "),
                 "dtype": a.dtype,

@@ -247,11 +247,11 @@ pub fn write_all(
         }
         let items: Vec<&EntitySummary> = summaries.iter().filter(|s| s.kind == kind).collect();
         let base = format!("{}/", kind.plural());
+        // Site-relative: the template prefixes them with each page's root.
         let facets: Vec<Value> = if kind == EntityKind::Dataset {
-            let root = root_of(&base, site);
             FACETS
                 .iter()
-                .map(|f| json!({"label": f.label, "url": format!("{root}datasets/{}/", f.segment)}))
+                .map(|f| json!({"label": f.label, "url": format!("datasets/{}/", f.segment)}))
                 .collect()
         } else {
             Vec::new()
@@ -347,13 +347,11 @@ fn write_facets(
         page::write(theme, "facets.html", &context, output, written)?;
         for (key, (label, ids)) in &values {
             let base = format!("datasets/{}/{key}/", facet.segment);
-            let value_root = root_of(&base, site);
             let items: Vec<&EntitySummary> = ids
                 .iter()
                 .filter_map(|id| dataset_cards.get(id).copied())
                 .collect();
-            let everything =
-                (facet.segment == "tags").then(|| format!("{value_root}{}", tag_path(label)));
+            let everything = (facet.segment == "tags").then(|| tag_path(label));
             paged(
                 &ListPage {
                     base,
@@ -364,8 +362,8 @@ fn write_facets(
                     ),
                     kind: Some(EntityKind::Dataset),
                     intro: json!({
-                        "facet": {"label": facet.label, "url": format!("{value_root}datasets/{}/", facet.segment)},
-                        "all_url": format!("{value_root}datasets/"),
+                        "facet": {"label": facet.label, "url": format!("datasets/{}/", facet.segment)},
+                        "all_url": "datasets/",
                         "everything_url": everything,
                     }),
                     items,
