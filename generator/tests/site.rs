@@ -402,6 +402,32 @@ fn a_site_template_overrides_the_theme() {
     );
 }
 
+#[test]
+fn quicklook_settings_are_part_of_the_format() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = minimal_site(tmp.path(), "");
+    let catalog = root.join("content/datasets/sea-ice-extent/catalog.yaml");
+    let text = fs::read_to_string(&catalog).expect("catalog");
+    fs::write(
+        &catalog,
+        format!("{text}quicklook:\n  variable: extent\n  enabled: false\n"),
+    )
+    .expect("write");
+    let options = BuildOptions::for_project(&root).expect("config");
+    let (library, diagnostics) = almanac::load_library(&options);
+    assert!(
+        diagnostics.is_empty(),
+        "quicklook is a known field:\n{}",
+        diagnostics.to_text(true)
+    );
+    let settings = almanac::thumbnail::settings(&library.datasets[0]);
+    assert!(!settings.enabled);
+    assert_eq!(settings.variable.as_deref(), Some("extent"));
+    fs::write(&catalog, format!("{text}quicklook: [1]\n")).expect("write");
+    let (_, diagnostics) = almanac::load_library(&options);
+    assert!(diagnostics.has_errors(), "the schema rejects a list");
+}
+
 fn browser_tools() -> PathBuf {
     let modules = repo().join("tests/browser/node_modules");
     assert!(

@@ -185,6 +185,29 @@ mod tests {
     }
 
     #[test]
+    fn settings_are_read_from_the_extra_fields() {
+        let mut dataset: Dataset = serde_json::from_value(serde_json::json!({
+            "id": "d", "source_file": "d/catalog.yaml", "title": "D", "description": "",
+            "license": {"text": ""}, "feedstock": {}
+        }))
+        .expect("a dataset");
+        assert!(settings(&dataset).enabled);
+        dataset.extra.insert("quicklook".into(), Value::Bool(false));
+        assert!(!settings(&dataset).enabled);
+        let map = [
+            ("variable".to_owned(), Value::String("sst".into())),
+            ("store".to_owned(), Value::String("v3".into())),
+        ];
+        dataset
+            .extra
+            .insert("quicklook".into(), Value::Map(map.into_iter().collect()));
+        let read = settings(&dataset);
+        assert!(read.enabled);
+        assert_eq!(read.variable.as_deref(), Some("sst"));
+        assert_eq!(read.store.as_deref(), Some("v3"));
+    }
+
+    #[test]
     fn one_dimensional_arrays_are_not_drawable() {
         assert!(!drawable(&array(&["time"], &[100], &[100])));
         assert!(!drawable(&array(&["x", "y"], &[1, 100], &[1, 100])));
