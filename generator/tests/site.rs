@@ -103,7 +103,7 @@ fn snapshots_of_the_home_page_and_two_dataset_pages() {
 }
 
 /// The value of every `attribute="…"` in `html`, unescaped.
-fn attribute_values<'a>(html: &'a str, attribute: &str) -> Vec<String> {
+fn attribute_values(html: &str, attribute: &str) -> Vec<String> {
     let needle = format!(" {attribute}=\"");
     html.match_indices(&needle)
         .filter_map(|(at, _)| {
@@ -541,7 +541,7 @@ fn script_payloads_in_content_never_run() {
     let meta = meta
         .replace(
             "title: \"Arctic Sea Ice Extent\"",
-            &format!("title: \"{}\"", PAYLOAD_TITLE.replace('\'', "'")),
+            &format!("title: \"{PAYLOAD_TITLE}\""),
         )
         .replace(
             "description: >\n  Monthly Arctic sea ice extent, a small fixture dataset for Almanac's tests.",
