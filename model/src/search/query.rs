@@ -221,32 +221,39 @@ impl<'a> Searcher<'a> {
             return None;
         }
         let n = self.documents as f32;
-        let mut total: Option<BTreeMap<u32, f32>> = None;
-        for word in &query.words {
-            let mut scores: BTreeMap<u32, f32> = BTreeMap::new();
+        let size = self.documents as usize;
+        // Dense arrays by document: far faster than maps for the postings of common words.
+        let mut total = vec![0.0f32; size];
+        let mut matched_words = vec![0usize; size];
+        let mut best = vec![0.0f32; size];
+        let mut touched: Vec<usize> = Vec::new();
+        for (index, word) in query.words.iter().enumerate() {
+            touched.clear();
             for (term, kind) in self.expand(word) {
                 let df = term.postings.len() as f32;
                 let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
                 for posting in &term.postings {
+                    let doc = posting.doc as usize;
+                    if doc >= size || matched_words[doc] != index {
+                        continue;
+                    }
                     let score = kind.weight() * idf * f32::from(posting.impact) / 255.0;
-                    let best = scores.entry(posting.doc).or_insert(0.0);
-                    *best = best.max(score);
+                    if best[doc] == 0.0 {
+                        touched.push(doc);
+                    }
+                    best[doc] = best[doc].max(score);
                 }
             }
-            total = Some(match total {
-                None => scores,
-                Some(mut so_far) => {
-                    so_far.retain(|doc, _| scores.contains_key(doc));
-                    for (doc, score) in &mut so_far {
-                        *score += scores.get(doc).copied().unwrap_or(0.0);
-                    }
-                    so_far
-                }
-            });
+            for &doc in &touched {
+                matched_words[doc] += 1;
+                total[doc] += best[doc];
+                best[doc] = 0.0;
+            }
         }
-        let mut hits: Vec<Hit> = total
-            .unwrap_or_default()
-            .into_iter()
+        let words = query.words.len();
+        let mut hits: Vec<Hit> = (0..self.documents)
+            .zip(total)
+            .filter(|&(doc, _)| matched_words[doc as usize] == words)
             .map(|(doc, score)| Hit { doc, score })
             .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));

@@ -210,7 +210,13 @@ pub fn QuickFind() -> impl IntoView {
                 aria-expanded=move || if expanded() { "true" } else { "false" }
                 aria-activedescendant=move || active_index().map(option_id)
                 prop:value=query
-                on:focus=move |_| open.set(true)
+                on:focus=move |_| {
+                    open.set(true);
+                    // Fetch the index entry now, so the first keystroke needs one request less.
+                    spawn_local(async {
+                        let _ = engine().search("", &Filters::default(), false, 0).await;
+                    });
+                }
                 on:blur=move |_| {
                     open.set(false);
                     active.set(None);
