@@ -2,7 +2,7 @@
 //! wasm32 test decodes too), decode back to what was encoded, and answer queries.
 //! `ALMANAC_UPDATE_FIXTURES=1 cargo test -p almanac-model --test search_format` rewrites them.
 
-mod common_search;
+mod common;
 
 use std::path::{Path, PathBuf};
 
@@ -28,7 +28,7 @@ fn compare(name: &str, bytes: &[u8]) {
 
 #[test]
 fn encodings_match_the_fixtures_and_round_trip() {
-    let (entry, terms, facet, extents) = common_search::shards();
+    let (entry, terms, facet, extents) = common::shards();
     compare("index.json", &entry.to_json());
     compare("terms.bin", &terms.encode());
     compare("facet.bin", &facet.encode());

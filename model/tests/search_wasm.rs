@@ -5,7 +5,7 @@
 //! --test search_wasm` with wasm-bindgen-test-runner and chromedriver.
 #![cfg(target_arch = "wasm32")]
 
-mod common_search;
+mod common;
 
 use almanac_model::search::{ExtentShard, FacetShard, IndexEntry, Query, Searcher, TermShard};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -19,7 +19,7 @@ const EXTENTS: &[u8] = include_bytes!("fixtures/search/extents.bin");
 
 #[wasm_bindgen_test]
 fn native_bytes_decode_and_wasm_encodes_the_same() {
-    let (entry, terms, facet, extents) = common_search::shards();
+    let (entry, terms, facet, extents) = common::shards();
     assert_eq!(IndexEntry::from_json(INDEX), Ok(entry.clone()));
     assert_eq!(TermShard::decode(TERMS), Ok(terms.clone()));
     assert_eq!(FacetShard::decode(FACET), Ok(facet.clone()));
