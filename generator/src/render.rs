@@ -255,6 +255,20 @@ pub fn pages(
         {
             dataset::extend(&mut context, &library.datasets[index], site);
         }
+        if kind == EntityKind::Course
+            && let Some(links) = context["entity"]["links"].as_array_mut()
+        {
+            for link in links {
+                let url = link["url"].as_str().unwrap_or_default().to_owned();
+                let (hub, binder) = snippets::notebook_links(
+                    site.config.site.hub_url.as_deref(),
+                    site.config.site.binder_url.as_deref(),
+                    &url,
+                );
+                link["hub"] = json!(hub);
+                link["binder"] = json!(binder);
+            }
+        }
         // schema.org JSON-LD from the knowledge graph, already escaped for a <script>.
         context["entity"]["jsonld"] = json!(jsonld.get(&me));
         page::write(

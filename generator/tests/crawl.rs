@@ -330,9 +330,9 @@ fn a_broken_store_is_a_diagnostic_and_the_page_says_so() {
     let page = walk(&root.join("public/datasets"))
         .into_iter()
         .find(|p| {
+            // The dataset's own page, not a list or facet page.
             p.ends_with("index.html")
-                && p.parent()
-                    .is_some_and(|d| d.file_name().is_some_and(|n| n != "datasets"))
+                && std::fs::read_to_string(p).is_ok_and(|html| html.contains("entity-dataset"))
         })
         .expect("dataset page");
     let html = std::fs::read_to_string(page).expect("page");

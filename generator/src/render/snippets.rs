@@ -195,6 +195,50 @@ pub fn binder_link(binder_url: &str, repository: &str) -> Option<String> {
     ))
 }
 
+/// A notebook in a GitHub repository (`https://github.com/<owner>/<repo>/blob/<branch>/<path>.ipynb`):
+/// its nbgitpuller link (opening the notebook) and its Binder link.
+#[must_use]
+pub fn notebook_links(
+    hub_url: Option<&str>,
+    binder_url: Option<&str>,
+    url: &str,
+) -> (Option<String>, Option<String>) {
+    let Some(rest) = url.strip_prefix("https://github.com/") else {
+        return (None, None);
+    };
+    let parts: Vec<&str> = rest.splitn(5, '/').collect();
+    let [owner, repo, "blob", branch, path] = parts.as_slice() else {
+        return (None, None);
+    };
+    if !path.ends_with(".ipynb") || [owner, repo, branch].iter().any(|p| p.is_empty()) {
+        return (None, None);
+    }
+    let hub = hub_url.map(|hub| {
+        let hub = if hub.ends_with('/') {
+            hub.to_owned()
+        } else {
+            format!("{hub}/")
+        };
+        format!(
+            "{hub}hub/user-redirect/git-pull?repo={}&branch={}&urlpath={}",
+            encode(&format!("https://github.com/{owner}/{repo}")),
+            encode(branch),
+            encode(&format!("lab/tree/{repo}/{path}"))
+        )
+    });
+    let binder = binder_url.map(|binder| {
+        format!(
+            "{}/v2/gh/{}/{}/{}?labpath={}",
+            binder.trim_end_matches('/'),
+            encode(owner),
+            encode(repo),
+            encode(branch),
+            encode(path)
+        )
+    });
+    (hub, binder)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +297,29 @@ mod tests {
         let code = xarray(&s, &CrawlSettings::default());
         assert!(code.contains("    consolidated=True,\n"), "{code}");
         assert!(!code.contains("bad key"), "{code}");
+    }
+
+    #[test]
+    fn notebooks_on_github_open_in_the_hub_and_binder() {
+        let (hub, binder) = notebook_links(
+            Some("https://hub.example.org"),
+            Some("https://mybinder.org/"),
+            "https://github.com/o/r/blob/main/dir/a b.ipynb",
+        );
+        assert_eq!(
+            hub.as_deref(),
+            Some(
+                "https://hub.example.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr&branch=main&urlpath=lab%2Ftree%2Fr%2Fdir%2Fa%20b.ipynb"
+            )
+        );
+        assert_eq!(
+            binder.as_deref(),
+            Some("https://mybinder.org/v2/gh/o/r/main?labpath=dir%2Fa%20b.ipynb")
+        );
+        assert_eq!(
+            notebook_links(Some("https://h/"), None, "https://example.org/x.ipynb"),
+            (None, None)
+        );
     }
 
     #[test]
