@@ -107,6 +107,17 @@ pub enum Command {
         #[arg(long, value_enum, value_name = "FORMAT")]
         results: Option<ResultsFormat>,
     },
+    /// Search the library with the site's search index and ranking (built in memory from
+    /// the content folder), best matches first.
+    Search {
+        /// The query, as typed in the site's search box (the last word is a prefix unless
+        /// followed by a space).
+        #[arg(value_name = "QUERY")]
+        query: String,
+        /// How many results to print.
+        #[arg(short = 'n', long, default_value_t = 10)]
+        limit: usize,
+    },
     /// Build and serve the site on 127.0.0.1, rebuilding when content changes.
     Serve {
         /// TCP port (default: serve.port from almanac.toml, else 8000).

@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod inspect;
 mod query;
+mod search;
 mod serve;
 
 use std::process::ExitCode;
@@ -27,6 +28,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         } => build::run(cli, output.as_deref(), base_url.as_deref(), *refresh),
         Command::Check { paths, refresh } => check::run(cli, paths, *refresh),
         Command::Serve { port, output } => serve::run(cli, *port, output.as_deref()),
+        Command::Search { query, limit } => search::run(cli, query, *limit),
         Command::Inspect { url } => inspect::run(cli, url),
         Command::Query {
             query,

@@ -232,3 +232,18 @@ fn extents_filter_by_time_and_region() {
     assert!(!old.is_empty());
     assert!(old.len() < shard.extents.len());
 }
+
+#[test]
+fn the_search_command_ranks_like_the_site() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_almanac"))
+        .args(["-q", "--format", "json", "-C"])
+        .arg(repo())
+        .args(["search", "climsim ", "-n", "3"])
+        .output()
+        .expect("almanac runs");
+    assert!(output.status.success(), "{output:?}");
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).expect("JSON rows");
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["title"], "ClimSim");
+    assert_eq!(rows[0]["url"], "datasets/climsim/");
+}
