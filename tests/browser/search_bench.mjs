@@ -28,39 +28,54 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 const requestsSince = (mark, test) =>
   server.stats.requests.slice(mark).filter((r) => test(r.path));
 
+// Sets the quick find's query and waits until its matches for that query are shown.
+const almanacQuery = (page, query) =>
+  page.evaluate(async (q) => {
+    const input = document.querySelector('#almanac-quick-find-input');
+    const box = document.querySelector('.almanac-qf');
+    const start = performance.now();
+    const done = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (box.dataset.almanacDone === q) {
+          observer.disconnect();
+          resolve();
+        }
+      });
+      observer.observe(box, { attributes: true });
+    });
+    input.value = q;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await done;
+    return { ms: performance.now() - start, results: document.querySelectorAll('.almanac-qf-option').length };
+  }, query);
+
+// Every prefix of every query from two characters on, as typing produces them.
+const keystrokes = () => QUERIES.flatMap((q) => [...q].map((_, i) => q.slice(0, i + 1)).slice(1));
+
 async function almanac() {
   const page = await context.newPage();
   await page.goto(`${server.url}/`);
   await page.waitForSelector('#almanac-quick-find-input');
   const appBytes = requestsSince(0, (p) => p.startsWith('/app/')).reduce((s, r) => s + r.bytes, 0);
-  const run = (query) =>
-    page.evaluate(async (q) => {
-      const input = document.querySelector('#almanac-quick-find-input');
-      const box = document.querySelector('.almanac-qf');
-      const start = performance.now();
-      const done = new Promise((resolve) => {
-        const observer = new MutationObserver(() => {
-          if (box.dataset.almanacDone === q) {
-            observer.disconnect();
-            resolve();
-          }
-        });
-        observer.observe(box, { attributes: true });
-      });
-      input.value = q;
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-      await done;
-      return { ms: performance.now() - start, results: document.querySelectorAll('.almanac-qf-option').length };
-    }, query);
   const mark = server.stats.requests.length;
-  const first = await run(FIRST);
+  const first = await almanacQuery(page, FIRST);
   const firstRequests = requestsSince(mark, (p) => p.startsWith('/search/'));
   const latencies = [];
-  for (const query of QUERIES.filter((q) => q !== FIRST)) latencies.push((await run(query)).ms);
+  for (const query of QUERIES.filter((q) => q !== FIRST)) latencies.push((await almanacQuery(page, query)).ms);
   // The same queries again: every file is in memory, so this is query evaluation and rendering.
   const repeated = [];
-  for (const query of QUERIES) repeated.push((await run(query)).ms);
+  for (const query of QUERIES) repeated.push((await almanacQuery(page, query)).ms);
   await page.close();
+  // Typing, in a fresh page: one latency per keystroke.
+  const typingPage = await context.newPage();
+  await typingPage.goto(`${server.url}/`);
+  await typingPage.waitForSelector('#almanac-quick-find-input');
+  const typing = [];
+  for (const typed of keystrokes()) {
+    if (typed.endsWith(' ')) continue;
+    typing.push((await almanacQuery(typingPage, typed)).ms);
+  }
+  await typingPage.close();
   return {
     name: 'Almanac',
     firstBytes: firstRequests.reduce((s, r) => s + r.bytes, 0),
@@ -70,6 +85,7 @@ async function almanac() {
     firstResults: first.results,
     latencies,
     repeated,
+    typing,
   };
 }
 
@@ -119,6 +135,29 @@ async function pagefind() {
     );
   }
   await page.close();
+  // Typing, in a fresh page: one search per keystroke.
+  const typingPage = await context.newPage();
+  await typingPage.goto(`${server.url}/`);
+  await typingPage.evaluate(async () => {
+    window.pf = await import('/pagefind/pagefind.js');
+    await window.pf.options({});
+  });
+  const typing = [];
+  for (const typed of keystrokes()) {
+    if (typed.endsWith(' ')) continue;
+    typing.push(
+      await typingPage.evaluate(
+        async ({ q, top }) => {
+          const start = performance.now();
+          const search = await window.pf.search(q);
+          await Promise.all(search.results.slice(0, top).map((r) => r.data()));
+          return performance.now() - start;
+        },
+        { q: typed, top: TOP },
+      ),
+    );
+  }
+  await typingPage.close();
   const runtimeBytes = runtime.reduce((s, r) => s + r.bytes, 0);
   return {
     name: 'Pagefind',
@@ -129,17 +168,18 @@ async function pagefind() {
     firstResults: first.results,
     latencies,
     repeated,
+    typing,
   };
 }
 
 try {
   const rows = [await almanac(), await pagefind()];
   console.log(`queries: "${FIRST}" first, then ${QUERIES.length - 1} more; top ${TOP} results each`);
-  console.log('| engine | first query: index bytes (requests) | search runtime (JS + wasm) | first query total | first query ms | p50 ms | p90 ms | p50 ms, repeated |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| engine | first query: index bytes (requests) | search runtime (JS + wasm) | first query total | first query ms | p50 ms | p90 ms | p50 ms, repeated | p50 ms per keystroke |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) {
     console.log(
-      `| ${row.name} | ${kb(row.firstBytes)} (${row.firstRequests}) | ${kb(row.runtimeBytes)} | ${kb(row.firstBytes + row.runtimeBytes)} | ${row.firstMs.toFixed(1)} | ${percentile(row.latencies, 50).toFixed(1)} | ${percentile(row.latencies, 90).toFixed(1)} | ${percentile(row.repeated, 50).toFixed(1)} |`,
+      `| ${row.name} | ${kb(row.firstBytes)} (${row.firstRequests}) | ${kb(row.runtimeBytes)} | ${kb(row.firstBytes + row.runtimeBytes)} | ${row.firstMs.toFixed(1)} | ${percentile(row.latencies, 50).toFixed(1)} | ${percentile(row.latencies, 90).toFixed(1)} | ${percentile(row.repeated, 50).toFixed(1)} | ${percentile(row.typing, 50).toFixed(1)} (${row.typing.length}) |`,
     );
   }
 } finally {
