@@ -437,19 +437,12 @@ fn browser_tools() -> PathBuf {
     modules
 }
 
-/// Pages whose markup is not this stage's, with why they are not validated here.
-const NOT_VALIDATED: &[(&str, &str)] = &[(
-    "search/index.html",
-    "the search page belongs to the search front end (issue 7)",
-)];
-
 #[test]
 fn the_html_validator_finds_no_errors() {
     let public = demo();
     let jar = browser_tools().join("vnu-jar/build/dist/vnu.jar");
     let pages: Vec<PathBuf> = html_pages(public)
         .into_iter()
-        .filter(|p| !NOT_VALIDATED.iter().any(|(skip, _)| skip == p))
         .map(|p| public.join(p))
         .collect();
     let output = Command::new("java")

@@ -1,7 +1,8 @@
 // axe-core accessibility checks of a built site in headless Chromium.
 // Usage: node tests/browser/site_axe.mjs <site-dir> <page-path>...
 // Prints one JSON line per page ({page, violations, app_violations}) and a summary; exits 1
-// when a page has a violation outside the front end's mount points (those are listed apart).
+// when a page has a violation, in the static markup or in what the front end mounts (listed
+// apart, as app_violations).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { launch } from './chromium.mjs';
@@ -49,7 +50,7 @@ try {
     checked += 1;
     const status = response ? response.status() : 0;
     const expected = path === '404-test/' ? 404 : 200;
-    if (result.length || status !== expected || errors.length) failed += 1;
+    if (result.length || app.length || status !== expected || errors.length) failed += 1;
     if (app.length) appPages += 1;
     console.log(JSON.stringify({ page: path, status, violations: result, app_violations: app, errors }));
     await page.close();

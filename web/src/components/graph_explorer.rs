@@ -56,12 +56,44 @@ fn graph_path(page_path: &str) -> String {
 }
 
 fn label(title: &str) -> String {
-    if title.chars().count() <= MAX_LABEL {
-        title.to_owned()
-    } else {
-        let cut: String = title.chars().take(MAX_LABEL - 1).collect();
-        format!("{}…", cut.trim_end())
+    // Parenthetical asides go first ("M²LInES (Multiscale …)" shows "M²LInES"), then the label
+    // is cut after a whole word, without an ellipsis: the visible label stays a contiguous part
+    // of the node's accessible name (the full title), as WCAG's "label in name" asks. A first
+    // word longer than the limit is shown whole. The full title is in the node's tooltip.
+    let mut plain = String::new();
+    let mut depth = 0_usize;
+    for c in title.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
     }
+    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    let plain = if plain.is_empty() {
+        title.trim().to_owned()
+    } else {
+        plain
+    };
+    if plain.chars().count() <= MAX_LABEL {
+        return plain;
+    }
+    let mut out = String::new();
+    for word in plain.split(' ') {
+        let longer = out.chars().count() + usize::from(!out.is_empty()) + word.chars().count();
+        if !out.is_empty() && longer > MAX_LABEL {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+        if longer >= MAX_LABEL {
+            break;
+        }
+    }
+    out
 }
 
 /// Adds `neighbourhood` around the node `centre` (index into `nodes`): new nodes on a circle
@@ -259,7 +291,7 @@ pub fn GraphExplorer(page_path: String) -> impl IntoView {
                     >
                         <title>{node.title.clone()}</title>
                         <circle cx=node.x cy=node.y r=if node.expanded { 11 } else { 8 }></circle>
-                        <text x=node.x y=node.y + 24.0 text-anchor="middle">{label(&node.title)}</text>
+                        <text x=node.x y=node.y + 24.0 text-anchor="middle" aria-hidden="true">{label(&node.title)}</text>
                     </g>
                 }
             })
@@ -300,6 +332,29 @@ mod tests {
     fn graph_paths_follow_page_paths() {
         assert_eq!(graph_path("datasets/ostia/"), "graph/datasets/ostia.json");
         assert_eq!(label("short"), "short");
-        assert_eq!(label(&"x".repeat(40)).chars().count(), MAX_LABEL);
+        // One long word is shown whole.
+        assert_eq!(label(&"x".repeat(40)), "x".repeat(40));
+        assert_eq!(
+            label("pyqg_parameterization_benchmarks"),
+            "pyqg_parameterization_benchmarks"
+        );
+        // Cut after a whole word, without an ellipsis, so the label is part of the title.
+        let title = "LEAP Center for Learning the Earth with Artificial Intelligence and Physics";
+        let short = label(title);
+        assert!(
+            title.starts_with(&short) && short.len() < title.len(),
+            "{short}"
+        );
+        assert!(title[short.len()..].starts_with(' '), "{short}");
+        assert!(short.chars().count() <= MAX_LABEL, "{short}");
+        // Parenthetical asides are left out.
+        assert_eq!(
+            label("M²LInES (Multiscale Machine Learning In Coupled Earth System Modeling)"),
+            "M²LInES"
+        );
+        assert_eq!(
+            label("ClimSim CNN baseline (1-D ResNet over vertical levels)"),
+            "ClimSim CNN baseline"
+        );
     }
 }

@@ -286,7 +286,8 @@ pub fn SearchPage() -> impl IntoView {
                         "Clear filters"
                     </button>
                 </aside>
-                <section class="almanac-search-results" aria-label="Results">
+                <section class="almanac-search-results" aria-labelledby="almanac-results-heading">
+                    <h2 id="almanac-results-heading" class="visually-hidden">"Results"</h2>
                     {results_view}
                 </section>
             </div>
