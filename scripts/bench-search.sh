@@ -6,7 +6,8 @@
 #   3. runs `pagefind --site` on the same built HTML,
 #   4. measures both in headless Chromium (tests/browser/search_bench.mjs): bytes transferred
 #      for a first query and query latency over a query set, the site served on 127.0.0.1
-#      with gzip for text files as a CDN would.
+#      with gzip for text files as a CDN would, over HTTP/1.1 and then over HTTP/2 (TLS with a
+#      certificate made for the run), as static hosts and CDNs serve.
 # Results are printed; docs/benchmarks.md (## Search) records a run. Not part of the tests.
 #
 # Usage: scripts/bench-search.sh [DATASETS]
@@ -111,3 +112,4 @@ say "pagefind: $((SECONDS - start)) s ($(grep -i 'indexed' "$work/pagefind.log" 
 size() { du -sb "$1" | cut -f1; }
 say "index on disk: almanac search/ $(size "$work/public/search") B in $(find "$work/public/search" -type f | wc -l) files; pagefind/ $(size "$work/public/pagefind") B in $(find "$work/public/pagefind" -type f | wc -l) files"
 node tests/browser/search_bench.mjs "$work/public"
+ALMANAC_BENCH_HTTP2=1 node tests/browser/search_bench.mjs "$work/public"

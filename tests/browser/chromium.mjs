@@ -7,12 +7,15 @@ import { join } from 'node:path';
 
 export const CHROMIUM = process.env.ALMANAC_CHROMIUM || '/usr/bin/chromium';
 
-export async function launch() {
+// `extraArgs`: more Chromium flags (the search benchmark's HTTP/2 server on 127.0.0.1 uses a
+// certificate made for the run, so it passes --ignore-certificate-errors).
+export async function launch(extraArgs = []) {
   const profile = mkdtempSync(join(tmpdir(), 'almanac-chromium-'));
   return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: [
+      ...extraArgs,
       '--no-sandbox',
       '--disable-gpu',
       '--disable-background-networking',

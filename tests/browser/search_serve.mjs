@@ -3,6 +3,10 @@
 // `gzip: true` it compresses text and wasm responses (HTML, JS, JSON, CSS, SVG, wasm) as CDNs do; other binary files
 // are sent as they are. Counts the bytes it sends.
 import { createServer } from 'node:http';
+import { createSecureServer } from 'node:http2';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -23,11 +27,27 @@ const TYPES = {
 };
 const TEXT = new Set(['.html', '.js', '.mjs', '.json', '.css', '.svg', '.xml', '.wasm']);
 
-export async function serve(root, { gzip = false } = {}) {
+// A self-signed certificate for 127.0.0.1, made with the openssl command for one run.
+function certificate() {
+  const dir = mkdtempSync(join(tmpdir(), 'almanac-cert-'));
+  try {
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+    ], { stdio: 'ignore' });
+    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// `http2: true` serves HTTP/2 over TLS (as static hosts and CDNs do; browsers speak HTTP/2
+// only over TLS), with a certificate made for the run.
+export async function serve(root, { gzip = false, http2 = false } = {}) {
   const stats = { bytes: 0, requests: [] };
   // Compressed once per file, as a CDN's cache would, so the server adds little latency.
   const compressed = new Map();
-  const server = createServer(async (request, response) => {
+  const handler = async (request, response) => {
     let path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
     if (path.startsWith('/catalog/')) path = path.slice('/catalog'.length);
     else if (path === '/catalog') path = '/';
@@ -57,11 +77,14 @@ export async function serve(root, { gzip = false } = {}) {
       } catch {}
       response.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end(body);
     }
-  });
+  };
+  const server = http2
+    ? createSecureServer({ ...certificate(), allowHTTP1: true }, handler)
+    : createServer(handler);
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${http2 ? 'https' : 'http'}://127.0.0.1:${port}`,
     stats,
     close: () => new Promise((resolve) => server.close(resolve)),
   };
