@@ -11,6 +11,7 @@ pub mod extent;
 pub mod facts;
 pub mod location;
 pub mod metadata;
+pub mod packing;
 pub mod progress;
 
 use std::collections::BTreeMap;
@@ -21,7 +22,7 @@ use almanac_model::{Axis, Crawl, Library, StoreFacts, StoreScheme, VariableRole}
 use futures::StreamExt;
 
 use crate::crawl::cache::{CachedWarning, CrawlCache, Entry};
-use crate::crawl::coords::CoordinateReader;
+use crate::crawl::coords::ValueReader;
 use crate::crawl::counting::CountingStore;
 use crate::crawl::location::CrawlSettings;
 use crate::crawl::metadata::{ArrayMeta, Hierarchy, code};
@@ -351,7 +352,7 @@ pub async fn inspect_store(
         .map(|p| (p.key.clone(), p.code, p.message.clone()))
         .collect();
     let mut facts = facts::from_hierarchy(&hierarchy);
-    let reader = CoordinateReader::new(store, prefix.clone());
+    let reader = ValueReader::new(store, prefix.clone());
     add_extents(&hierarchy, &mut facts, &reader, &mut warnings).await;
     Ok((facts, warnings))
 }
@@ -361,7 +362,7 @@ pub async fn inspect_store(
 async fn add_extents(
     hierarchy: &Hierarchy,
     facts: &mut StoreFacts,
-    reader: &CoordinateReader,
+    reader: &ValueReader,
     warnings: &mut Vec<Problem>,
 ) {
     let by_path = |path: &str| hierarchy.arrays.iter().find(|a| a.path == path);

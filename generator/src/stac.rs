@@ -18,7 +18,7 @@ mod metadata;
 mod pages;
 mod paths;
 mod placement;
-mod storage;
+pub(crate) mod storage;
 mod time;
 
 use std::path::{Path, PathBuf};

@@ -17,8 +17,9 @@ use std::sync::Arc;
 use almanac_model::{Crawl, Dataset, Library, StoreScheme};
 
 use crate::BuildOptions;
+use crate::crawl::coords::ValueReader;
 use crate::crawl::location::{self, CrawlSettings};
-use crate::crawl::metadata::{read_hierarchy, zarrs_array};
+use crate::crawl::metadata::read_hierarchy;
 use crate::error::Result;
 use crate::output::Output;
 
@@ -140,16 +141,9 @@ fn draw(
             .iter()
             .find(|a| a.path == array_facts.path)
             .ok_or_else(|| format!("`{}` is no longer in the store", array_facts.path))?;
-        let array = zarrs_array(Arc::clone(&location.store), &location.prefix, meta)
-            .map_err(|p| p.message)?;
-        let raw = image::read_f64(&array, &meta.dtype, &slice.ranges).await?;
-        let packing = crate::crawl::extent::Packing::from_attributes(
-            &meta.attributes,
-            &meta.fill_value,
-            &meta.dtype,
-            meta.zarr_format(),
-        );
-        Ok::<_, String>(packing.unpack(&raw))
+        ValueReader::new(Arc::clone(&location.store), location.prefix.clone())
+            .read(meta, &slice.ranges)
+            .await
     })?;
     let grid = image::Grid::new(values, slice.height, slice.width, slice.flip);
     let (png, width, height) = image::render(&grid, MAX_SIDE)?;

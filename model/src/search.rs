@@ -32,4 +32,4 @@ pub use format::{
 };
 pub use query::{Filters, Hit, MatchKind, Query, QueryWord, Searcher};
 pub use stem::stem;
-pub use text::{normalize, shard_key, tokens};
+pub use text::{fold_accent, normalize, shard_key, tokens};

@@ -1,7 +1,6 @@
-//! Coordinate values for the crawl stage: reads only the parts of coordinate
-//! arrays that extents need (the first chunk and the last value of a
-//! monotonic 1-D coordinate; whole small arrays otherwise) and unpacks them
-//! the CF way.
+//! Array values, unpacked the CF way: for the crawl stage, only the parts of coordinate
+//! arrays that extents need (the first chunk and the last value of a monotonic 1-D
+//! coordinate; whole small arrays otherwise); for quicklooks, one slice of a data variable.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -11,14 +10,14 @@ use object_store::path::Path;
 use zarrs::array::Array;
 use zarrs::storage::AsyncReadableStorageTraits;
 
-use crate::crawl::extent::Packing;
 use crate::crawl::metadata::{ArrayMeta, zarrs_array};
+use crate::crawl::packing::Packing;
 
 /// Arrays with more elements than this are not read whole (2-D coordinates of huge grids).
 pub const MAX_WHOLE_ELEMENTS: u64 = 16 * 1024 * 1024;
 
-/// Reads coordinate arrays of one store.
-pub struct CoordinateReader {
+/// Reads array values of one store.
+pub struct ValueReader {
     store: Arc<dyn ObjectStore>,
     prefix: Path,
 }
@@ -45,16 +44,16 @@ impl Sample {
     }
 }
 
-impl std::fmt::Debug for CoordinateReader {
+impl std::fmt::Debug for ValueReader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The store's own Debug output can hold credentials.
-        f.debug_struct("CoordinateReader")
+        f.debug_struct("ValueReader")
             .field("prefix", &self.prefix)
             .finish_non_exhaustive()
     }
 }
 
-impl CoordinateReader {
+impl ValueReader {
     /// A reader for the store at `prefix` of `store`.
     #[must_use]
     pub fn new(store: Arc<dyn ObjectStore>, prefix: Path) -> Self {
@@ -117,7 +116,13 @@ impl CoordinateReader {
         self.read(array, std::slice::from_ref(&range)).await
     }
 
-    async fn read(&self, array: &ArrayMeta, ranges: &[Range<u64>]) -> Result<Vec<f64>, String> {
+    /// The values of `ranges` (one per dimension) of `array`, unpacked the CF way (scale,
+    /// offset, fill values as NaN), as `f64` whatever the numeric data type.
+    ///
+    /// # Errors
+    ///
+    /// Why the values cannot be read (codec, data type, missing or corrupt chunk).
+    pub async fn read(&self, array: &ArrayMeta, ranges: &[Range<u64>]) -> Result<Vec<f64>, String> {
         let zarr =
             zarrs_array(Arc::clone(&self.store), &self.prefix, array).map_err(|p| p.message)?;
         let raw = raw_values(&zarr, &array.dtype, ranges)

@@ -386,6 +386,63 @@ async fn not_a_store(reader: &Reader) -> MetadataProblem {
     MetadataProblem::new(reader.key("", ""), code::NOT_A_ZARR_STORE, message)
 }
 
+/// A node of a hierarchy, as a format reader reads it.
+enum Node {
+    Array(Box<ArrayMeta>),
+    Group(GroupMeta),
+}
+
+/// Walks an unconsolidated hierarchy breadth-first from the root: lists every group of a level
+/// (its own document is `metadata_file`; `cannot-list` where listing fails), reads each
+/// sub-folder with `read` (`None`: not a node), and goes on with the groups found. Listings
+/// and reads run `reader.concurrency()` at a time; results keep the listing order.
+async fn walk_groups<F, Fut>(
+    reader: &Reader,
+    nodes: &mut Nodes,
+    metadata_file: &str,
+    read: F,
+) -> Result<(), MetadataProblem>
+where
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = Result<(Option<Node>, Vec<MetadataProblem>), MetadataProblem>>,
+{
+    use futures::{StreamExt, TryStreamExt, stream};
+    let mut frontier = vec![String::new()];
+    while !frontier.is_empty() {
+        let children = stream::iter(&frontier)
+            .map(|group| async move {
+                let names = reader.sub_folders(group, metadata_file).await?;
+                Ok::<_, MetadataProblem>(
+                    names
+                        .iter()
+                        .map(|name| join(group, name))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .buffered(reader.concurrency())
+            .try_collect::<Vec<_>>()
+            .await?;
+        let read = stream::iter(children.into_iter().flatten())
+            .map(&read)
+            .buffered(reader.concurrency())
+            .try_collect::<Vec<_>>()
+            .await?;
+        frontier.clear();
+        for (node, warnings) in read {
+            nodes.warnings.extend(warnings);
+            match node {
+                Some(Node::Array(array)) => nodes.arrays.push(*array),
+                Some(Node::Group(group)) => {
+                    frontier.push(group.path.clone());
+                    nodes.groups.push(group);
+                }
+                None => {}
+            }
+        }
+    }
+    Ok(())
+}
+
 /// What a format reader found, before the arrays are checked against zarrs.
 #[derive(Debug)]
 struct Nodes {

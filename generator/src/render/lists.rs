@@ -16,24 +16,16 @@ use crate::output::Output;
 /// Cards on one list page.
 pub const PAGE_SIZE: usize = 12;
 
-/// A URL path segment for `text`: lowercase ASCII letters and digits, other runs as `-`;
-/// text with neither becomes `x` and its bytes in hex.
+/// A URL path segment for `text`: the content ids' slug (lower-case ASCII letters and digits,
+/// accents folded, other runs as `-`); text with none of those becomes `x` and its bytes in hex.
 #[must_use]
 pub fn slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let trimmed = out.trim_matches('-');
-    if trimmed.is_empty() {
+    let slug = crate::content::identifier::slug(text);
+    if slug.is_empty() {
         let hex: String = text.bytes().map(|b| format!("{b:02x}")).collect();
         format!("x{hex}")
     } else {
-        trimmed.to_owned()
+        slug
     }
 }
 
@@ -472,7 +464,8 @@ mod tests {
         assert_eq!(slug("Sea Surface Temperature"), "sea-surface-temperature");
         assert_eq!(slug("CC-BY-4.0"), "cc-by-4-0");
         assert_eq!(slug("  --a__b  "), "a-b");
-        assert_eq!(slug("ä"), "xc3a4");
+        assert_eq!(slug("Température"), "temperature");
+        assert_eq!(slug("水"), "xe6b0b4");
         assert_eq!(slug("<script>"), "script");
     }
 }

@@ -42,54 +42,6 @@ fn dict(map: &BTreeMap<String, Value>) -> String {
     )
 }
 
-/// fsspec `storage_options` for the store, as the STAC asset's `xarray:storage_options` holds.
-#[must_use]
-pub fn storage_options(store: &Store, crawl: &CrawlSettings) -> BTreeMap<String, Value> {
-    let settings = crawl.settings_for(&store.url);
-    let anonymous = settings.anonymous.or(store.public).unwrap_or(false);
-    let mut options = BTreeMap::new();
-    match store.scheme {
-        StoreScheme::S3 => {
-            if anonymous {
-                options.insert("anon".into(), Value::Bool(true));
-            }
-            if let Some(endpoint) = &settings.endpoint {
-                options.insert(
-                    "endpoint_url".into(),
-                    Value::String(endpoint.trim_end_matches('/').to_owned()),
-                );
-            }
-            if settings.requester_pays == Some(true) {
-                options.insert("requester_pays".into(), Value::Bool(true));
-            }
-        }
-        StoreScheme::Gcs => {
-            if anonymous {
-                options.insert("token".into(), Value::String("anon".into()));
-            }
-            if settings.requester_pays == Some(true) {
-                options.insert("requester_pays".into(), Value::Bool(true));
-            }
-        }
-        StoreScheme::Azure => {
-            let authority = store
-                .url
-                .split_once("://")
-                .map_or("", |(_, rest)| rest.split('/').next().unwrap_or_default());
-            if let Some((_, host)) = authority.split_once('@')
-                && let Some(account) = host.split('.').next()
-            {
-                options.insert("account_name".into(), Value::String(account.to_owned()));
-            }
-            if anonymous {
-                options.insert("anon".into(), Value::Bool(true));
-            }
-        }
-        StoreScheme::File | StoreScheme::Http => {}
-    }
-    options
-}
-
 /// `import xarray as xr` and the call that opens the store.
 #[must_use]
 pub fn xarray(store: &Store, crawl: &CrawlSettings) -> String {
@@ -98,7 +50,7 @@ pub fn xarray(store: &Store, crawl: &CrawlSettings) -> String {
         _ => crate::crawl::location::redact_url(&store.url),
     };
     let mut arguments = vec![string(&url)];
-    let options = storage_options(store, crawl);
+    let options = crate::stac::storage::storage_options(store, crawl);
     let mut kwargs = store.xarray_open_kwargs.clone();
     let engine = kwargs.remove("engine");
     if !options.is_empty() {

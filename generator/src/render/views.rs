@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use almanac_model::{Agent, EntityKind, EntityRef, Library, License, Link, Reference, StoreScheme};
+use almanac_model::{Agent, EntityKind, EntityRef, Library, License, Link, Reference};
 use serde_json::{Value, json};
 
 use crate::content::dataset::role_name;
@@ -215,81 +215,6 @@ fn links_value(links: &[Link]) -> Value {
 }
 
 /// What the crawl found about a store, for its access panel.
-fn crawl_view(crawl: Option<&almanac_model::Crawl>) -> Value {
-    use almanac_model::Crawl;
-    match crawl {
-        None => json!({"status": "not-crawled", "reason": null, "facts": null}),
-        Some(Crawl::Skipped { reason }) => {
-            json!({"status": "skipped", "reason": reason, "facts": null})
-        }
-        Some(Crawl::Failed { reason }) => {
-            json!({"status": "failed", "reason": reason, "facts": null})
-        }
-        Some(Crawl::Ok { facts }) => {
-            let variables: Vec<Value> = facts
-                .arrays
-                .iter()
-                .filter(|a| a.role == Some(almanac_model::VariableRole::Data))
-                .map(|a| {
-                    json!({
-                        "name": a.path,
-                        "long_name": a.long_name,
-                        "standard_name": a.standard_name,
-                        "units": a.units,
-                        "dimensions": a.dimensions.join(", "),
-                        "dtype": a.dtype,
-                        "shape": a.shape.iter().map(u64::to_string).collect::<Vec<_>>().join(" × "),
-                    })
-                })
-                .collect();
-            let bbox = facts.bbox.map(|b| {
-                format!(
-                    "{:.2}°, {:.2}° to {:.2}°, {:.2}° (W, S to E, N)",
-                    b.west, b.south, b.east, b.north
-                )
-            });
-            let time = facts.time.as_ref().map(|t| {
-                let step = t
-                    .step
-                    .as_deref()
-                    .map(|s| format!(", step {s}"))
-                    .unwrap_or_default();
-                format!("{} to {} ({} calendar{step})", t.start, t.end, t.calendar)
-            });
-            json!({
-                "status": "ok",
-                "reason": null,
-                "facts": {
-                    "zarr_format": facts.zarr_format,
-                    "consolidated": facts.consolidated,
-                    "variables": variables,
-                    "time": time,
-                    "bbox": bbox,
-                    "size": human_bytes(facts.uncompressed_bytes),
-                    "chunks": facts.chunk_count,
-                },
-            })
-        }
-    }
-}
-
-fn human_bytes(bytes: u64) -> String {
-    let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < units.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", units[unit])
-    }
-}
-
-/// Views of every entity of the library, in kind and id order.
-#[must_use]
 pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
     let mut views = Vec::new();
     for d in &library.datasets {
@@ -331,32 +256,6 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
                         "description": p.description,
                         "roles": roles.join(", "),
                         "organization": p.organization.as_ref().map(|o| entity_url(&EntityRef::new(EntityKind::Organization, o))),
-                    })
-                })
-                .collect(),
-        );
-        data["stores"] = Value::Array(
-            d.stores
-                .iter()
-                .map(|s| {
-                    let scheme = match s.scheme {
-                        StoreScheme::File => "local",
-                        StoreScheme::S3 => "s3",
-                        StoreScheme::Gcs => "gcs",
-                        StoreScheme::Azure => "azure",
-                        StoreScheme::Http => "https",
-                    };
-                    json!({
-                        "id": s.id,
-                        "name": s.name.clone().unwrap_or_else(|| s.id.clone()),
-                        "url": s.url,
-                        "description": s.description.as_deref().map(to_html),
-                        "location": s.local_path.clone().unwrap_or_else(|| s.url.clone()),
-                        "scheme": scheme,
-                        "public": s.public,
-                        "source": s.source,
-                        "source_url": s.source_url.as_ref().filter(|u| is_safe_url(u)),
-                        "crawl": crawl_view(s.crawl.as_ref()),
                     })
                 })
                 .collect(),

@@ -258,7 +258,7 @@ fn nodata(array: &ArrayFacts, zarr_format: u8) -> Option<Value> {
 /// A base64 `_FillValue` as the number its little-endian bytes hold, read as the array's kind
 /// (float, signed or unsigned integer) at the width of the bytes.
 fn decode_fill(text: &str, dtype: &str) -> Option<Value> {
-    let bytes = base64(text)?;
+    let bytes = crate::crawl::packing::base64_decode(text)?;
     let kind = dtype
         .trim_start_matches(['<', '>', '|', '='])
         .chars()
@@ -277,30 +277,6 @@ fn decode_fill(text: &str, dtype: &str) -> Option<Value> {
         ('u', 1) => Some(json!(bytes[0])),
         _ => None,
     }
-}
-
-fn base64(text: &str) -> Option<Vec<u8>> {
-    let mut bits = 0u32;
-    let mut count = 0;
-    let mut out = Vec::new();
-    for c in text.trim_end_matches('=').bytes() {
-        let value = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        // Only the bits not yet written out are kept.
-        bits = ((bits << 6) | u32::from(value)) & 0xffff;
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push(((bits >> count) & 0xff) as u8);
-        }
-    }
-    Some(out)
 }
 
 fn number(value: &Field) -> Option<Value> {

@@ -2,7 +2,9 @@
 //! Scheme Object per bucket or host) and for fsspec (`xarray:storage_options`), from the store
 //! URL and its `[[crawl.stores]]` settings (endpoint, region, anonymous, requester pays).
 
-use almanac_model::{Store, StoreScheme};
+use std::collections::BTreeMap;
+
+use almanac_model::{Store, StoreScheme, Value as Field};
 use serde_json::{Map, Value, json};
 
 use crate::crawl::location::CrawlSettings;
@@ -29,7 +31,6 @@ pub fn access(store: &Store, settings: &CrawlSettings) -> Option<Access> {
     }
     let endpoint = config.endpoint.as_deref().map(|e| e.trim_end_matches('/'));
     let mut scheme = Map::new();
-    let mut options = Map::new();
     let key;
     match store.scheme {
         StoreScheme::File => return None,
@@ -41,7 +42,6 @@ pub fn access(store: &Store, settings: &CrawlSettings) -> Option<Access> {
                     json!(format!("S3-compatible storage at {endpoint}")),
                 );
                 scheme.insert("platform".into(), json!(endpoint));
-                options.insert("endpoint_url".into(), json!(endpoint));
             } else {
                 key = format!("aws-s3-{host}");
                 scheme.insert("title".into(), json!("Amazon S3"));
@@ -88,7 +88,6 @@ pub fn access(store: &Store, settings: &CrawlSettings) -> Option<Access> {
                         json!("https://{account}.blob.core.windows.net"),
                     );
                     scheme.insert("account".into(), json!(account));
-                    options.insert("account_name".into(), json!(account));
                 }
                 (None, None) => return None,
             }
@@ -119,33 +118,65 @@ pub fn access(store: &Store, settings: &CrawlSettings) -> Option<Access> {
     }
     if let Some(pays) = config.requester_pays {
         scheme.insert("requester_pays".into(), json!(pays));
-        if pays && store.scheme == StoreScheme::S3 {
-            options.insert("requester_pays".into(), json!(true));
-        }
     }
-    let anonymous = config.anonymous.or(store.public);
-    if let Some(anonymous) = anonymous {
+    if let Some(anonymous) = config.anonymous.or(store.public) {
         scheme.insert("anonymous".into(), json!(anonymous));
-        if anonymous {
-            match store.scheme {
-                StoreScheme::S3 => {
-                    options.insert("anon".into(), json!(true));
-                }
-                StoreScheme::Gcs => {
-                    options.insert("token".into(), json!("anon"));
-                }
-                StoreScheme::Azure => {
-                    options.insert("anon".into(), json!(true));
-                }
-                StoreScheme::File | StoreScheme::Http => {}
-            }
-        }
     }
+    let options = storage_options(store, settings);
     Some(Access {
         key,
         scheme: Value::Object(scheme),
-        storage_options: (!options.is_empty()).then(|| Value::Object(options)),
+        storage_options: (!options.is_empty()).then(|| json!(options)),
     })
+}
+
+/// fsspec `storage_options` for the store: the STAC asset's `xarray:storage_options` and the
+/// dataset page's xarray snippet.
+#[must_use]
+pub fn storage_options(store: &Store, crawl: &CrawlSettings) -> BTreeMap<String, Field> {
+    let settings = crawl.settings_for(&store.url);
+    let anonymous = settings.anonymous.or(store.public).unwrap_or(false);
+    let mut options = BTreeMap::new();
+    match store.scheme {
+        StoreScheme::S3 => {
+            if anonymous {
+                options.insert("anon".into(), Field::Bool(true));
+            }
+            if let Some(endpoint) = &settings.endpoint {
+                options.insert(
+                    "endpoint_url".into(),
+                    Field::String(endpoint.trim_end_matches('/').to_owned()),
+                );
+            }
+            if settings.requester_pays == Some(true) {
+                options.insert("requester_pays".into(), Field::Bool(true));
+            }
+        }
+        StoreScheme::Gcs => {
+            if anonymous {
+                options.insert("token".into(), Field::String("anon".into()));
+            }
+            if settings.requester_pays == Some(true) {
+                options.insert("requester_pays".into(), Field::Bool(true));
+            }
+        }
+        StoreScheme::Azure => {
+            let authority = store
+                .url
+                .split_once("://")
+                .map_or("", |(_, rest)| rest.split('/').next().unwrap_or_default());
+            if let Some((_, host)) = authority.split_once('@')
+                && let Some(account) = host.split('.').next()
+            {
+                options.insert("account_name".into(), Field::String(account.to_owned()));
+            }
+            if anonymous {
+                options.insert("anon".into(), Field::Bool(true));
+            }
+        }
+        StoreScheme::File | StoreScheme::Http => {}
+    }
+    options
 }
 
 fn host_of(url: &str) -> &str {

@@ -1,44 +1,6 @@
-//! Values of a slice to pixels: read as `f64`, downsample by striding, scale between the 2nd and
-//! 98th percentiles, colour with viridis (missing values transparent) and encode as PNG.
-
-use std::ops::Range;
-
-use zarrs::array::Array;
-use zarrs::storage::AsyncReadableStorageTraits;
-
-/// Reads `ranges` of `array` as `f64`, whatever its numeric data type.
-///
-/// # Errors
-///
-/// Why the values cannot be read, in one sentence.
-pub async fn read_f64(
-    array: &Array<dyn AsyncReadableStorageTraits>,
-    dtype: &str,
-    ranges: &[Range<u64>],
-) -> Result<Vec<f64>, String> {
-    macro_rules! read_as {
-        ($t:ty) => {
-            array
-                .async_retrieve_array_subset::<Vec<$t>>(&ranges)
-                .await
-                .map(|values| values.into_iter().map(|v| v as f64).collect())
-                .map_err(|e| e.to_string())
-        };
-    }
-    match dtype.trim_start_matches(['<', '>', '|', '=']) {
-        "float64" | "f8" => read_as!(f64),
-        "float32" | "f4" => read_as!(f32),
-        "int64" | "i8" => read_as!(i64),
-        "int32" | "i4" => read_as!(i32),
-        "int16" | "i2" => read_as!(i16),
-        "int8" | "i1" => read_as!(i8),
-        "uint64" | "u8" => read_as!(u64),
-        "uint32" | "u4" => read_as!(u32),
-        "uint16" | "u2" => read_as!(u16),
-        "uint8" | "u1" => read_as!(u8),
-        other => Err(format!("data type `{other}` is not numeric")),
-    }
-}
+//! Values of a slice (read unpacked by `crawl::coords::ValueReader`) to pixels: downsample by
+//! striding, scale between the 2nd and 98th percentiles, colour with viridis (missing values
+//! transparent) and encode as PNG.
 
 /// Row-major values of a 2-D slice.
 #[derive(Debug, Clone, PartialEq)]

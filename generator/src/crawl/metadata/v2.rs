@@ -3,12 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use futures::{StreamExt, TryStreamExt, stream};
 use serde_json::{Map, Value};
 
 use super::json::{self, Origin};
 use super::reader::Reader;
-use super::{ArrayMeta, GroupMeta, MetadataProblem, Nodes, code, join};
+use super::{ArrayMeta, GroupMeta, MetadataProblem, Node, Nodes, code, join, walk_groups};
 
 pub(super) const ZARRAY: &str = ".zarray";
 pub(super) const ZGROUP: &str = ".zgroup";
@@ -134,44 +133,8 @@ pub(super) async fn walk(
         attributes,
     });
 
-    let mut frontier = vec![String::new()];
-    while !frontier.is_empty() {
-        let children = stream::iter(&frontier)
-            .map(|group| async move {
-                let names = reader.sub_folders(group, ZGROUP).await?;
-                let paths = names
-                    .iter()
-                    .map(|name| join(group, name))
-                    .collect::<Vec<_>>();
-                Ok::<_, MetadataProblem>(paths)
-            })
-            .buffered(reader.concurrency())
-            .try_collect::<Vec<_>>()
-            .await?;
-        let read = stream::iter(children.into_iter().flatten())
-            .map(|path| read_node(reader, path))
-            .buffered(reader.concurrency())
-            .try_collect::<Vec<_>>()
-            .await?;
-        frontier.clear();
-        for (node, warnings) in read {
-            nodes.warnings.extend(warnings);
-            match node {
-                Some(Node::Array(array)) => nodes.arrays.push(*array),
-                Some(Node::Group(group)) => {
-                    frontier.push(group.path.clone());
-                    nodes.groups.push(group);
-                }
-                None => {}
-            }
-        }
-    }
+    walk_groups(reader, &mut nodes, ZGROUP, |path| read_node(reader, path)).await?;
     Ok(nodes)
-}
-
-enum Node {
-    Array(Box<ArrayMeta>),
-    Group(GroupMeta),
 }
 
 /// Reads sub-folder `path` as an array (`.zarray`) or a group (`.zgroup`); `None` when it is

@@ -3,19 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use futures::{StreamExt, TryStreamExt, stream};
 use serde_json::{Map, Value};
 
 use super::json::{self, Origin};
 use super::reader::Reader;
-use super::{ArrayMeta, GroupMeta, MetadataProblem, Nodes, join};
+use super::{ArrayMeta, GroupMeta, MetadataProblem, Node, Nodes, join, walk_groups};
 
 pub(super) const ZARR_JSON: &str = "zarr.json";
-
-enum Node {
-    Array(Box<ArrayMeta>),
-    Group(GroupMeta),
-}
 
 /// A store whose root holds `zarr.json`.
 pub(super) async fn read(
@@ -98,47 +92,16 @@ fn consolidated_entries(
 
 /// An unconsolidated hierarchy: list each group, read `zarr.json` in each sub-folder.
 async fn walk(reader: &Reader, nodes: &mut Nodes) -> Result<(), MetadataProblem> {
-    let mut frontier = vec![String::new()];
-    while !frontier.is_empty() {
-        let children = stream::iter(&frontier)
-            .map(|group| async move {
-                let names = reader.sub_folders(group, ZARR_JSON).await?;
-                let paths = names
-                    .iter()
-                    .map(|name| join(group, name))
-                    .collect::<Vec<_>>();
-                Ok::<_, MetadataProblem>(paths)
-            })
-            .buffered(reader.concurrency())
-            .try_collect::<Vec<_>>()
-            .await?;
-        let read = stream::iter(children.into_iter().flatten())
-            .map(|path| async move {
-                let mut warnings = Vec::new();
-                let Some(document) = reader.document(&path, ZARR_JSON, &mut warnings).await? else {
-                    return Ok((None, warnings));
-                };
-                let origin = Origin::object(reader.key(&path, ZARR_JSON));
-                let node = node(reader, &path, document, &origin, &mut warnings)?;
-                Ok::<_, MetadataProblem>((Some(node), warnings))
-            })
-            .buffered(reader.concurrency())
-            .try_collect::<Vec<_>>()
-            .await?;
-        frontier.clear();
-        for (node, warnings) in read {
-            nodes.warnings.extend(warnings);
-            match node {
-                Some(Node::Array(array)) => nodes.arrays.push(*array),
-                Some(Node::Group(group)) => {
-                    frontier.push(group.path.clone());
-                    nodes.groups.push(group);
-                }
-                None => {}
-            }
-        }
-    }
-    Ok(())
+    walk_groups(reader, nodes, ZARR_JSON, |path| async move {
+        let mut warnings = Vec::new();
+        let Some(document) = reader.document(&path, ZARR_JSON, &mut warnings).await? else {
+            return Ok((None, warnings));
+        };
+        let origin = Origin::object(reader.key(&path, ZARR_JSON));
+        let node = node(reader, &path, document, &origin, &mut warnings)?;
+        Ok((Some(node), warnings))
+    })
+    .await
 }
 
 /// A node from its `zarr.json` (or consolidated entry).
