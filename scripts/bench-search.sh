@@ -4,13 +4,15 @@
 #      each, remote stores that an offline build does not read),
 #   2. builds it with `almanac build` (with the front end from web/dist),
 #   3. runs `pagefind --site` on the same built HTML,
-#   4. measures both in headless Chromium (tests/browser/search_bench.mjs): bytes transferred
+#   4. counts the title words and adjacent word pairs whose type-ahead query is answered by
+#      its term shards alone (model/examples/card_coverage.rs),
+#   5. measures both in headless Chromium (tests/browser/search_bench.mjs): bytes transferred
 #      for a first query and query latency over a query set, the site served on 127.0.0.1
 #      with gzip for text files as a CDN would, over HTTP/1.1 and then over HTTP/2 (TLS with a
 #      certificate made for the run), as static hosts and CDNs serve.
 # Results are printed; docs/benchmarks.md (## Search) records a run. Not part of the tests.
 #
-# Usage: scripts/bench-search.sh [DATASETS]
+# Usage: [ALMANAC_BENCH_WORK=DIR] scripts/bench-search.sh [DATASETS]
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,8 +23,17 @@ say() { printf 'bench-search: %s\n' "$*"; }
 bash scripts/build-web.sh >/dev/null
 [[ -d tests/browser/node_modules/pagefind ]] || bash scripts/setup-browser.sh
 
-work="$(mktemp -d /tmp/almanac-bench-search.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+# ALMANAC_BENCH_WORK=DIR keeps the generated library and the built site in DIR (made if
+# missing) for repeated runs; otherwise a temporary folder is removed at the end.
+if [[ -n "${ALMANAC_BENCH_WORK:-}" ]]; then
+    work="$ALMANAC_BENCH_WORK"
+    rm -rf "$work"
+    mkdir -p "$work"
+    work="$(cd "$work" && pwd)"
+else
+    work="$(mktemp -d /tmp/almanac-bench-search.XXXXXX)"
+    trap 'rm -rf "$work"' EXIT
+fi
 mkdir -p "$work/web"
 cp -r web/dist "$work/web/dist"
 
@@ -111,5 +122,6 @@ say "pagefind: $((SECONDS - start)) s ($(grep -i 'indexed' "$work/pagefind.log" 
 
 size() { du -sb "$1" | cut -f1; }
 say "index on disk: almanac search/ $(size "$work/public/search") B in $(find "$work/public/search" -type f | wc -l) files; pagefind/ $(size "$work/public/pagefind") B in $(find "$work/public/pagefind" -type f | wc -l) files"
+cargo run -q --release -p almanac-model --example card_coverage -- "$work/public"
 node tests/browser/search_bench.mjs "$work/public"
 ALMANAC_BENCH_HTTP2=1 node tests/browser/search_bench.mjs "$work/public"

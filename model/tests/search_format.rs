@@ -57,4 +57,16 @@ fn decoded_fixtures_answer_queries() {
     assert_eq!(docs("temperature "), [0, 1]);
     assert_eq!(docs("precip"), [2]);
     assert_eq!(docs("temprature north"), [1]);
+    // The shard carries the cards of documents 0 and 2, with non-ASCII URLs intact.
+    let urls: Vec<Option<&str>> = (0..3)
+        .map(|doc| shard.card(doc).map(|card| card.url.as_str()))
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            Some("datasets/ostia/"),
+            None,
+            Some("datasets/précipitation-afrique/")
+        ]
+    );
 }

@@ -64,11 +64,37 @@ async function almanac() {
   const first = await almanacQuery(page, FIRST);
   const firstRequests = requestsSince(mark, (p) => p.startsWith('/search/'));
   const latencies = [];
-  for (const query of QUERIES.filter((q) => q !== FIRST)) latencies.push((await almanacQuery(page, query)).ms);
+  // Queries whose 8 matches all had cards in their term shards, and the others (which also
+  // fetched per-document fragments).
+  const oneRound = [];
+  const twoRounds = [];
+  for (const query of QUERIES.filter((q) => q !== FIRST)) {
+    const before = server.stats.requests.length;
+    const { ms } = await almanacQuery(page, query);
+    latencies.push(ms);
+    const fragments = requestsSince(before, (p) => p.startsWith('/search/docs/')).length;
+    (fragments === 0 ? oneRound : twoRounds).push(ms);
+    if (process.env.ALMANAC_BENCH_VERBOSE) console.log(`  ${query}: ${ms.toFixed(1)} ms, ${fragments} fragments`);
+  }
   // The same queries again: every file is in memory, so this is query evaluation and rendering.
   const repeated = [];
   for (const query of QUERIES) repeated.push((await almanacQuery(page, query)).ms);
   await page.close();
+  // Cold: each query in a fresh page whose engine has loaded index.json only (on focus), so
+  // no term shard is already in memory.
+  const cold = [];
+  for (const query of QUERIES) {
+    const fresh = await context.newPage();
+    await fresh.goto(`${server.url}/`);
+    await fresh.waitForSelector('#almanac-quick-find-input');
+    await Promise.all([
+      fresh.waitForResponse((r) => r.url().endsWith('/search/index.json')),
+      fresh.focus('#almanac-quick-find-input'),
+    ]);
+    await fresh.waitForTimeout(50);
+    cold.push((await almanacQuery(fresh, query)).ms);
+    await fresh.close();
+  }
   // Typing, in a fresh page: one latency per keystroke.
   const typingPage = await context.newPage();
   await typingPage.goto(`${server.url}/`);
@@ -87,6 +113,9 @@ async function almanac() {
     firstMs: first.ms,
     firstResults: first.results,
     latencies,
+    oneRound,
+    twoRounds,
+    cold,
     repeated,
     typing,
   };
@@ -138,6 +167,31 @@ async function pagefind() {
     );
   }
   await page.close();
+  // Cold: each query in a fresh page with Pagefind loaded and initialised (its entry file
+  // and wasm), so no index chunk is already in memory.
+  const cold = [];
+  for (const query of QUERIES) {
+    const fresh = await context.newPage();
+    await fresh.goto(`${server.url}/`);
+    await fresh.evaluate(async () => {
+      window.pf = await import('/pagefind/pagefind.js');
+      await window.pf.options({});
+      await window.pf.init();
+    });
+    await fresh.waitForTimeout(50);
+    cold.push(
+      await fresh.evaluate(
+        async ({ q, top }) => {
+          const start = performance.now();
+          const search = await window.pf.search(q);
+          await Promise.all(search.results.slice(0, top).map((r) => r.data()));
+          return performance.now() - start;
+        },
+        { q: query, top: TOP },
+      ),
+    );
+    await fresh.close();
+  }
   // Typing, in a fresh page: one search per keystroke.
   const typingPage = await context.newPage();
   await typingPage.goto(`${server.url}/`);
@@ -170,19 +224,30 @@ async function pagefind() {
     firstMs: first.ms,
     firstResults: first.results,
     latencies,
+    cold,
     repeated,
     typing,
   };
 }
 
 try {
-  const rows = [await almanac(), await pagefind()];
+  // ALMANAC_BENCH_ENGINES=almanac skips Pagefind (for quick runs while tuning).
+  const engines = (process.env.ALMANAC_BENCH_ENGINES || 'almanac,pagefind').split(',');
+  const rows = [];
+  if (engines.includes('almanac')) rows.push(await almanac());
+  if (engines.includes('pagefind')) rows.push(await pagefind());
   console.log(`queries: "${FIRST}" first, then ${QUERIES.length - 1} more; top ${TOP} results each`);
-  console.log('| engine | first query: index bytes (requests) | search runtime (JS + wasm) | first query total | first query ms | p50 ms | p90 ms | p50 ms, repeated | p50 ms per keystroke |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| engine | first query: index bytes (requests) | search runtime (JS + wasm) | first query total | first query ms | p50 ms | p90 ms | p50 ms, cold | p50 ms, repeated | p50 ms per keystroke |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) {
     console.log(
-      `| ${row.name} | ${kb(row.firstBytes)} (${row.firstRequests}) | ${kb(row.runtimeBytes)} | ${kb(row.firstBytes + row.runtimeBytes)} | ${row.firstMs.toFixed(1)} | ${percentile(row.latencies, 50).toFixed(1)} | ${percentile(row.latencies, 90).toFixed(1)} | ${percentile(row.repeated, 50).toFixed(1)} | ${percentile(row.typing, 50).toFixed(1)} (${row.typing.length}) |`,
+      `| ${row.name} | ${kb(row.firstBytes)} (${row.firstRequests}) | ${kb(row.runtimeBytes)} | ${kb(row.firstBytes + row.runtimeBytes)} | ${row.firstMs.toFixed(1)} | ${percentile(row.latencies, 50).toFixed(1)} | ${percentile(row.latencies, 90).toFixed(1)} | ${percentile(row.cold, 50).toFixed(1)} | ${percentile(row.repeated, 50).toFixed(1)} | ${percentile(row.typing, 50).toFixed(1)} (${row.typing.length}) |`,
+    );
+  }
+  for (const row of rows.filter((r) => r.oneRound)) {
+    const p50 = (list) => (list.length ? `p50 ${percentile(list, 50).toFixed(1)} ms` : 'none');
+    console.log(
+      `${row.name}: ${row.oneRound.length} of ${row.latencies.length} queries answered by their term shards alone (${p50(row.oneRound)}); ${row.twoRounds.length} also fetched fragments (${p50(row.twoRounds)})`,
     );
   }
 } finally {

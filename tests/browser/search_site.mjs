@@ -59,6 +59,24 @@ async function run(prefix) {
   const options = await page.$$eval('.almanac-qf-title', (titles) => titles.map((t) => t.textContent));
   check(`${tag}: type-ahead finds by prefix`, options[0]?.includes('Sea Surface Temperature'), JSON.stringify(options));
 
+  // 1b. A one-word query is answered by its term shard alone: it carries the matches' cards,
+  // so no per-document fragment is fetched.
+  const cardPage = await newPage();
+  await cardPage.goto(base);
+  await cardPage.click('#almanac-quick-find-input');
+  const mark = server.stats.requests.length;
+  await cardPage.fill('#almanac-quick-find-input', 'temperature');
+  await cardPage.waitForFunction(() => document.querySelector('.almanac-qf')?.dataset.almanacDone === 'temperature');
+  const fetched = server.stats.requests.slice(mark).map((r) => r.path);
+  const cards = await cardPage.$$eval('.almanac-qf-option a', (links) => links.map((a) => a.getAttribute('href')));
+  check(
+    `${tag}: a one-word query fetches its term shard and no fragment`,
+    fetched.some((p) => p.startsWith('/search/terms/')) && !fetched.some((p) => p.startsWith('/search/docs/')),
+    JSON.stringify(fetched),
+  );
+  check(`${tag}: its matches link to entity pages`, cards.length === 8 && cards.every((h) => /\/[a-z]+\/[^/]+\/$/.test(h)), JSON.stringify(cards));
+  await cardPage.close();
+
   // 2. Enter opens the search page with the query in the URL.
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/search\/\?q=sea\+surf$/, { timeout: 10000 });

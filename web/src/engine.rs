@@ -1,6 +1,10 @@
 //! The search engine in the browser: fetches the parts of the static index a query needs
 //! (once each), and evaluates the query with `almanac_model::search`, the code that the
 //! generator's tests run natively.
+//!
+//! A query takes one round of requests when its matches' cards came with its term shards
+//! (each shard carries the cards of its terms' best documents); only matches without a card
+//! cost a second round, for their fragments.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -8,7 +12,7 @@ use std::rc::Rc;
 
 use almanac_model::EntitySummary;
 use almanac_model::search::{
-    DocSet, ExtentShard, Facet, FacetShard, Filters, IndexEntry, Query, Searcher, TermShard,
+    Card, DocSet, ExtentShard, Facet, FacetShard, Filters, IndexEntry, Query, Searcher, TermShard,
 };
 use futures::future::{join_all, try_join_all};
 
@@ -22,10 +26,19 @@ const INDEX_DIR: &str = "search/";
 pub struct Outcome {
     /// Number of matching documents.
     pub total: usize,
-    /// The first matches, in rank order, with their cards.
+    /// The first matches, in rank order, with their summaries.
     pub hits: Vec<Rc<EntitySummary>>,
     /// Values and counts per facet (counted with every other facet's selection applied).
     pub facets: Vec<(Facet, Vec<(String, u32)>)>,
+}
+
+/// The documents a search matched, before any card or summary is loaded.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Matches {
+    /// Matching documents allowed by the filters, best first.
+    ranked: Vec<u32>,
+    /// Values and counts per facet.
+    facets: Vec<(Facet, Vec<(String, u32)>)>,
 }
 
 /// Loaded parts of the index; each file is fetched at most once per page.
@@ -36,6 +49,8 @@ struct Cache {
     facets: HashMap<Facet, Rc<FacetShard>>,
     extents: Option<Rc<ExtentShard>>,
     fragments: HashMap<u32, Rc<EntitySummary>>,
+    /// Cards from term shards and from fragments.
+    cards: HashMap<u32, Rc<Card>>,
 }
 
 /// The engine of one page.
@@ -71,11 +86,14 @@ impl Engine {
         if let Some(shard) = self.cache.borrow().shards.get(file) {
             return Ok(Rc::clone(shard));
         }
-        let shard = Rc::new(api::decoded(&self.base, file, TermShard::decode).await?);
-        self.cache
-            .borrow_mut()
-            .shards
-            .insert(file.to_owned(), Rc::clone(&shard));
+        let mut shard = api::decoded(&self.base, file, TermShard::decode).await?;
+        let cards = std::mem::take(&mut shard.cards);
+        let shard = Rc::new(shard);
+        let mut cache = self.cache.borrow_mut();
+        for (doc, card) in cards {
+            cache.cards.entry(doc).or_insert_with(|| Rc::new(card));
+        }
+        cache.shards.insert(file.to_owned(), Rc::clone(&shard));
         Ok(shard)
     }
 
@@ -120,11 +138,46 @@ impl Engine {
             })
             .await?;
         let summary = Rc::new(summary);
-        self.cache
-            .borrow_mut()
-            .fragments
-            .insert(doc, Rc::clone(&summary));
+        let mut cache = self.cache.borrow_mut();
+        cache
+            .cards
+            .entry(doc)
+            .or_insert_with(|| Rc::new(Card::from(summary.as_ref())));
+        cache.fragments.insert(doc, Rc::clone(&summary));
         Ok(summary)
+    }
+
+    /// The cards of `docs`, in order: from the term shards already loaded, and from fragments
+    /// (fetched together) for the documents none of them carried.
+    async fn cards(&self, entry: &IndexEntry, docs: &[u32]) -> Result<Vec<Rc<Card>>, ApiError> {
+        let missing: Vec<u32> = {
+            let cache = self.cache.borrow();
+            docs.iter()
+                .copied()
+                .filter(|doc| !cache.cards.contains_key(doc))
+                .collect()
+        };
+        try_join_all(missing.iter().map(|&doc| self.fragment(entry, doc))).await?;
+        let cache = self.cache.borrow();
+        Ok(docs
+            .iter()
+            .filter_map(|doc| cache.cards.get(doc).cloned())
+            .collect())
+    }
+
+    /// The first `limit` matches of `text` as cards, for the quick find: usually no request
+    /// beyond the term shards.
+    ///
+    /// # Errors
+    ///
+    /// [`ApiError`] when a part of the index cannot be fetched or decoded.
+    pub async fn quick(&self, text: &str, limit: usize) -> Result<Vec<Rc<Card>>, ApiError> {
+        let entry = self.entry().await?;
+        let matches = self
+            .matches(&entry, text, &Filters::default(), false)
+            .await?;
+        let top: Vec<u32> = matches.ranked.into_iter().take(limit).collect();
+        self.cards(&entry, &top).await
     }
 
     /// Searches for `text` within `filters` and returns the first `limit` matches; with
@@ -141,18 +194,44 @@ impl Engine {
         limit: usize,
     ) -> Result<Outcome, ApiError> {
         let entry = self.entry().await?;
+        let matches = self.matches(&entry, text, filters, with_facets).await?;
+        let shown = join_all(
+            matches
+                .ranked
+                .iter()
+                .take(limit)
+                .map(|&doc| self.fragment(&entry, doc)),
+        )
+        .await;
+        let hits = shown.into_iter().collect::<Result<Vec<_>, _>>()?;
+        Ok(Outcome {
+            total: matches.ranked.len(),
+            hits,
+            facets: matches.facets,
+        })
+    }
+
+    /// The documents matching `text` within `filters`, best first; with `with_facets`, the
+    /// counts of every facet value too.
+    async fn matches(
+        &self,
+        entry: &IndexEntry,
+        text: &str,
+        filters: &Filters,
+        with_facets: bool,
+    ) -> Result<Matches, ApiError> {
         let query = Query::parse(text);
         if query.is_empty() && filters.is_empty() && !with_facets {
-            return Ok(Outcome::default());
+            return Ok(Matches::default());
         }
-        let files = query.shard_files(&entry);
+        let files = query.shard_files(entry);
         let shards = try_join_all(files.iter().map(|file| self.shard(file))).await?;
         let wanted: Vec<Facet> = Facet::ALL
             .into_iter()
             .filter(|facet| with_facets || filters.facets.get(facet).is_some_and(|v| !v.is_empty()))
             .collect();
         let facet_shards: Vec<(Facet, Rc<FacetShard>)> =
-            try_join_all(wanted.iter().map(|&facet| self.facet(&entry, facet)))
+            try_join_all(wanted.iter().map(|&facet| self.facet(entry, facet)))
                 .await?
                 .into_iter()
                 .zip(&wanted)
@@ -161,7 +240,7 @@ impl Engine {
         let extents = if filters.extent.is_empty() {
             None
         } else {
-            self.extents(&entry).await?
+            self.extents(entry).await?
         };
 
         let n = entry.documents;
@@ -191,7 +270,7 @@ impl Engine {
         };
 
         let searcher = Searcher::new(
-            &entry,
+            entry,
             files.iter().copied().zip(shards.iter().map(Rc::as_ref)),
         );
         let matching = match searcher.search(&query) {
@@ -226,18 +305,6 @@ impl Engine {
             })
             .collect();
 
-        let shown = join_all(
-            ranked
-                .iter()
-                .take(limit)
-                .map(|&doc| self.fragment(&entry, doc)),
-        )
-        .await;
-        let hits = shown.into_iter().collect::<Result<Vec<_>, _>>()?;
-        Ok(Outcome {
-            total: ranked.len(),
-            hits,
-            facets,
-        })
+        Ok(Matches { ranked, facets })
     }
 }

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use almanac_model::search::{
-    ExtentShard, FORMAT_VERSION, Facet, FacetRef, FacetShard, FacetValue, IndexEntry, Posting,
-    ShardRef, Term, TermShard, shard_key, tokens,
+    CARDS_PER_TERM, Card, ExtentShard, FORMAT_VERSION, Facet, FacetRef, FacetShard, FacetValue,
+    IndexEntry, Posting, ShardRef, Term, TermShard, shard_key, tokens,
 };
 
 use super::documents::{Document, Field};
@@ -14,8 +14,12 @@ use super::documents::{Document, Field};
 const K1: f32 = 2.0;
 /// BM25 length normalisation.
 const B: f32 = 0.75;
-/// Target size of a term shard before compression.
+/// Target size of a term shard's terms and postings before compression.
 const SHARD_BYTES: usize = 8 * 1024;
+/// Most bytes of cards a term shard carries (about 300 cards of 80 bytes).
+const CARD_BYTES: usize = 24 * 1024;
+/// How deep into a term's ranking its shard's cards go at most.
+const MAX_CARD_DEPTH: usize = 64;
 
 /// The index as files, `(path relative to search/, bytes)`, with the entry first.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +37,8 @@ pub fn build_index(documents: &[Document]) -> IndexFiles {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
 
     let mut shards = Vec::new();
-    for (key, shard) in group_shards(term_shards(documents)) {
+    for (key, mut shard) in group_shards(term_shards(documents)) {
+        shard.cards = cards_for(&shard.terms, documents, CARD_BYTES);
         let bytes = shard.encode();
         let file = format!("terms/{}.bin", hash(&bytes));
         shards.push(ShardRef {
@@ -165,6 +170,49 @@ fn group_shards(by_key: BTreeMap<String, TermShard>) -> Vec<(String, TermShard)>
         .collect()
 }
 
+/// The cards a shard of `terms` carries, up to `budget` bytes: first each term's
+/// [`CARDS_PER_TERM`] best documents, the terms taken from the most frequent (the words people
+/// search for) to the rarest; then, with what budget is left, deeper into the most frequent
+/// terms' rankings (16, 32, … documents), which is where the best matches of several-word
+/// queries are. A term is covered to a depth whole or not at all. Sorted by document.
+fn cards_for(terms: &[Term], documents: &[Document], budget: usize) -> Vec<(u32, Card)> {
+    let mut order: Vec<&Term> = terms.iter().collect();
+    order.sort_by(|a, b| {
+        b.postings
+            .len()
+            .cmp(&a.postings.len())
+            .then(a.text.cmp(&b.text))
+    });
+    let mut cards: BTreeMap<u32, Card> = BTreeMap::new();
+    let mut used = 0;
+    let mut depth = CARDS_PER_TERM;
+    while depth <= MAX_CARD_DEPTH {
+        for term in &order {
+            if depth > CARDS_PER_TERM && term.postings.len() <= depth / 2 {
+                // Covered whole at the previous depth.
+                continue;
+            }
+            let new: Vec<(u32, Card)> = term
+                .top(depth)
+                .into_iter()
+                .filter(|doc| !cards.contains_key(doc))
+                .filter_map(|doc| {
+                    let document = documents.get(doc as usize)?;
+                    Some((doc, Card::from(&document.summary)))
+                })
+                .collect();
+            let size: usize = new.iter().map(|(_, card)| card.encoded_len()).sum();
+            if used + size > budget {
+                continue;
+            }
+            used += size;
+            cards.extend(new);
+        }
+        depth *= 2;
+    }
+    cards.into_iter().collect()
+}
+
 /// One shard per facet that any document has a value for.
 fn facet_shards(documents: &[Document]) -> Vec<FacetShard> {
     let mut values: BTreeMap<Facet, BTreeMap<&str, Vec<u32>>> = BTreeMap::new();
@@ -207,7 +255,7 @@ fn hash(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use almanac_model::search::{Query, Searcher};
+    use almanac_model::search::{Query, Searcher, stem};
     use almanac_model::{EntityKind, EntitySummary};
 
     fn document(id: &str, fields: &[(Field, &str)]) -> Document {
@@ -278,5 +326,107 @@ mod tests {
             }
         }
         assert_eq!(hash(b""), "cbf29ce48422");
+    }
+
+    /// `count` documents titled "Sea ice …", and one in ten also "… seasonal".
+    fn library(count: usize) -> Vec<Document> {
+        (0..count)
+            .map(|i| {
+                let title = if i % 10 == 0 {
+                    format!("Sea ice seasonal {i}")
+                } else {
+                    format!("Sea ice {i}")
+                };
+                document(&format!("d{i}"), &[(Field::Title, &title)])
+            })
+            .collect()
+    }
+
+    fn shard_of(index: &IndexFiles, term: &str) -> TermShard {
+        let file = index.entry.shard_file(shard_key(term)).expect("a shard");
+        let (_, bytes) = index
+            .files
+            .iter()
+            .find(|(path, _)| path == file)
+            .expect("file");
+        TermShard::decode(bytes).expect("decodes")
+    }
+
+    #[test]
+    fn shards_carry_the_cards_of_their_terms_best_documents() {
+        let documents = library(300);
+        let index = build_index(&documents);
+        for word in ["sea", "ice", "seasonal"].map(stem) {
+            let shard = shard_of(&index, &word);
+            let term = shard.get(&word).expect("term");
+            for doc in term.top(CARDS_PER_TERM) {
+                let card = shard.card(doc).expect("a card for each of the best");
+                assert_eq!(card.title, documents[doc as usize].summary.title);
+                assert_eq!(card.url, format!("datasets/d{doc}/"));
+            }
+        }
+    }
+
+    #[test]
+    fn cards_reach_the_best_matches_of_two_word_queries() {
+        // The best "ice" and "seasonal" documents each have one of the words; the documents
+        // with both rank below 20 others in each word's own ranking.
+        let mut titles: Vec<String> = Vec::new();
+        // No other words: any other term's own best documents would bring their cards.
+        titles.extend((0..20).map(|_| "Ice".to_owned()));
+        titles.extend((0..20).map(|_| "Seasonal".to_owned()));
+        titles.extend((0..10).map(|_| "Seasonal ice".to_owned()));
+        let documents: Vec<Document> = titles
+            .iter()
+            .enumerate()
+            .map(|(i, title)| document(&format!("d{i}"), &[(Field::Title, title)]))
+            .collect();
+        let index = build_index(&documents);
+        let shards: Vec<(String, TermShard)> = index
+            .files
+            .iter()
+            .filter(|(path, _)| path.starts_with("terms/"))
+            .map(|(path, bytes)| (path.clone(), TermShard::decode(bytes).expect("decodes")))
+            .collect();
+        let searcher = Searcher::new(&index.entry, shards.iter().map(|(f, s)| (f.as_str(), s)));
+        let hits = searcher
+            .search(&Query::parse("ice seasonal "))
+            .expect("a query");
+        assert_eq!(hits.len(), 10);
+        for hit in &hits[..CARDS_PER_TERM] {
+            assert!(hit.doc >= 40, "{}", hit.doc);
+            assert!(
+                shards
+                    .iter()
+                    .any(|(_, shard)| shard.card(hit.doc).is_some()),
+                "no card for {}",
+                hit.doc
+            );
+        }
+    }
+
+    #[test]
+    fn cards_stay_within_the_budget_most_frequent_terms_first() {
+        let documents = library(300);
+        let shard = &term_shards(&documents)["se"];
+        let one_term = 8 * Card::from(&documents[0].summary).encoded_len() + 8;
+        let cards = cards_for(&shard.terms, &documents, one_term);
+        let size: usize = cards.iter().map(|(_, card)| card.encoded_len()).sum();
+        assert!(size <= one_term, "{size} > {one_term}");
+        // "sea" (300 documents) is covered; "seasonal" (30) is not, though both are in "se".
+        let sea = shard.get("sea").expect("sea").top(CARDS_PER_TERM);
+        let seasonal = shard
+            .get(&stem("seasonal"))
+            .expect("seasonal")
+            .top(CARDS_PER_TERM);
+        let carried: Vec<u32> = cards.iter().map(|(doc, _)| *doc).collect();
+        assert!(sea.iter().all(|doc| carried.contains(doc)), "{carried:?}");
+        assert!(!seasonal.iter().all(|doc| carried.contains(doc)));
+        assert!(
+            cards.windows(2).all(|w| w[0].0 < w[1].0),
+            "sorted by document"
+        );
+        // No budget, no cards.
+        assert!(cards_for(&shard.terms, &documents, 0).is_empty());
     }
 }

@@ -1,8 +1,9 @@
 //! A small index shared by the native and the wasm32 tests of the search format: built the
 //! same way on both sides, so the committed fixture proves both encode the same bytes.
 
+use almanac_model::EntityKind;
 use almanac_model::search::{
-    Extent, ExtentShard, Facet, FacetShard, FacetValue, IndexEntry, Posting, ShardRef, Term,
+    Card, Extent, ExtentShard, Facet, FacetShard, FacetValue, IndexEntry, Posting, ShardRef, Term,
     TermShard, shard_key, tokens,
 };
 
@@ -26,7 +27,19 @@ pub fn shards() -> (IndexEntry, TermShard, FacetShard, ExtentShard) {
         }
     }
     terms.sort_by(|a, b| a.text.cmp(&b.text));
-    let shard = TermShard { terms };
+    // Cards for two of the three documents; the third is left to its fragment.
+    let card = |title: &str, url: &str| Card {
+        kind: EntityKind::Dataset,
+        title: title.into(),
+        url: url.into(),
+    };
+    let shard = TermShard {
+        terms,
+        cards: vec![
+            (0, card(texts[0], "datasets/ostia/")),
+            (2, card(texts[2], "datasets/précipitation-afrique/")),
+        ],
+    };
     let facet = FacetShard {
         facet: Facet::Tag,
         values: vec![

@@ -2,20 +2,21 @@
 //! the static index's type-ahead (prefix, stemming, typos), and links to the best matches.
 //!
 //! The index entry is fetched on first focus or keystroke, not on page load; each keystroke
-//! fetches only the term shards and fragments it needs. Keyboard and ARIA follow the WAI-ARIA
+//! fetches only the term shards it needs (which carry the cards of their terms' best
+//! matches), and fragments only for matches without a card. Keyboard and ARIA follow the WAI-ARIA
 //! combobox pattern with a listbox popup. Enter without a highlighted match opens the search
 //! page for the query.
 
 use std::rc::Rc;
 
-use almanac_model::EntitySummary;
-use almanac_model::search::Filters;
+use almanac_model::search::{CARDS_PER_TERM, Card};
 use leptos::{ev::KeyboardEvent, prelude::*, task::spawn_local};
 
 use crate::{api, engine::engine, state::SearchState};
 
-/// How many matches the popup shows.
-const MAX_RESULTS: usize = 8;
+/// How many matches the popup shows: as many as a term shard carries cards for per term, so
+/// a one-word query needs no request beyond its term shard.
+const MAX_RESULTS: usize = CARDS_PER_TERM;
 const INPUT_ID: &str = "almanac-quick-find-input";
 const LISTBOX_ID: &str = "almanac-quick-find-listbox";
 /// Default look; class names are prefixed `almanac-qf` so a theme can restyle them.
@@ -30,11 +31,11 @@ struct Hit {
 }
 
 impl Hit {
-    fn new(summary: &EntitySummary, base: &str) -> Self {
+    fn new(card: &Card, base: &str) -> Self {
         Self {
-            title: summary.title.clone(),
-            kind: summary.kind.label(),
-            href: api::site_url(base, &summary.url),
+            title: card.title.clone(),
+            kind: card.kind.label(),
+            href: api::site_url(base, &card.url),
         }
     }
 }
@@ -105,19 +106,16 @@ pub fn QuickFind() -> impl IntoView {
         status.set(Status::Loading);
         let base = run_base.clone();
         spawn_local(async move {
-            let result = engine()
-                .search(&text, &Filters::default(), false, MAX_RESULTS)
-                .await;
+            let result = engine().quick(&text, MAX_RESULTS).await;
             if generation.get_value() != current {
                 return;
             }
             match result {
-                Ok(outcome) => {
+                Ok(cards) => {
                     hits.set(
-                        outcome
-                            .hits
+                        cards
                             .iter()
-                            .map(|summary: &Rc<EntitySummary>| Hit::new(summary, &base))
+                            .map(|card: &Rc<Card>| Hit::new(card, &base))
                             .collect(),
                     );
                     status.set(Status::Done);
@@ -214,7 +212,7 @@ pub fn QuickFind() -> impl IntoView {
                     open.set(true);
                     // Fetch the index entry now, so the first keystroke needs one request less.
                     spawn_local(async {
-                        let _ = engine().search("", &Filters::default(), false, 0).await;
+                        let _ = engine().quick("", 0).await;
                     });
                 }
                 on:blur=move |_| {
