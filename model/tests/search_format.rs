@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use almanac_model::search::{ExtentShard, FacetShard, IndexEntry, Query, Searcher, TermShard};
+use almanac_model::search::{ExtentShard, FacetShard, IndexEntry, TermShard};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -45,28 +45,5 @@ fn decoded_fixtures_answer_queries() {
         IndexEntry::from_json(&std::fs::read(fixture("index.json")).expect("read")).expect("entry");
     let shard =
         TermShard::decode(&std::fs::read(fixture("terms.bin")).expect("read")).expect("shard");
-    let searcher = Searcher::new(&entry, [("terms/all.bin", &shard)]);
-    let docs = |text: &str| -> Vec<u32> {
-        searcher
-            .search(&Query::parse(text))
-            .unwrap_or_default()
-            .iter()
-            .map(|hit| hit.doc)
-            .collect()
-    };
-    assert_eq!(docs("temperature "), [0, 1]);
-    assert_eq!(docs("precip"), [2]);
-    assert_eq!(docs("temprature north"), [1]);
-    // The shard carries the cards of documents 0 and 2, with non-ASCII URLs intact.
-    let urls: Vec<Option<&str>> = (0..3)
-        .map(|doc| shard.card(doc).map(|card| card.url.as_str()))
-        .collect();
-    assert_eq!(
-        urls,
-        [
-            Some("datasets/ostia/"),
-            None,
-            Some("datasets/précipitation-afrique/")
-        ]
-    );
+    common::assert_answers(&entry, &shard);
 }

@@ -7,7 +7,7 @@
 
 mod common;
 
-use almanac_model::search::{ExtentShard, FacetShard, IndexEntry, Query, Searcher, TermShard};
+use almanac_model::search::{ExtentShard, FacetShard, IndexEntry, TermShard};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -34,28 +34,5 @@ fn native_bytes_decode_and_wasm_encodes_the_same() {
 fn queries_give_the_native_answers() {
     let entry = IndexEntry::from_json(INDEX).expect("entry");
     let shard = TermShard::decode(TERMS).expect("shard");
-    let searcher = Searcher::new(&entry, [("terms/all.bin", &shard)]);
-    let docs = |text: &str| -> Vec<u32> {
-        searcher
-            .search(&Query::parse(text))
-            .unwrap_or_default()
-            .iter()
-            .map(|hit| hit.doc)
-            .collect()
-    };
-    assert_eq!(docs("temperature "), [0, 1]);
-    assert_eq!(docs("precip"), [2]);
-    assert_eq!(docs("temprature north"), [1]);
-    // The shard carries the cards of documents 0 and 2, with non-ASCII URLs intact.
-    let urls: Vec<Option<&str>> = (0..3)
-        .map(|doc| shard.card(doc).map(|card| card.url.as_str()))
-        .collect();
-    assert_eq!(
-        urls,
-        [
-            Some("datasets/ostia/"),
-            None,
-            Some("datasets/précipitation-afrique/")
-        ]
-    );
+    common::assert_answers(&entry, &shard);
 }

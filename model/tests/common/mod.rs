@@ -3,8 +3,8 @@
 
 use almanac_model::EntityKind;
 use almanac_model::search::{
-    Card, Extent, ExtentShard, Facet, FacetShard, FacetValue, IndexEntry, Posting, ShardRef, Term,
-    TermShard, shard_key, tokens,
+    Card, Extent, ExtentShard, Facet, FacetShard, FacetValue, IndexEntry, Posting, Query, Searcher,
+    ShardRef, Term, TermShard, shard_key, tokens,
 };
 
 /// Three documents, analysed and encoded.
@@ -76,4 +76,32 @@ pub fn shards() -> (IndexEntry, TermShard, FacetShard, ExtentShard) {
         fragments: "docs/x/".into(),
     };
     (entry, shard, facet, extents)
+}
+
+/// The answers the fixture index must give, natively and under wasm32.
+pub fn assert_answers(entry: &IndexEntry, shard: &TermShard) {
+    let searcher = Searcher::new(entry, [("terms/all.bin", shard)]);
+    let docs = |text: &str| -> Vec<u32> {
+        searcher
+            .search(&Query::parse(text))
+            .unwrap_or_default()
+            .iter()
+            .map(|hit| hit.doc)
+            .collect()
+    };
+    assert_eq!(docs("temperature "), [0, 1]);
+    assert_eq!(docs("precip"), [2]);
+    assert_eq!(docs("temprature north"), [1]);
+    // The shard carries the cards of documents 0 and 2, with non-ASCII URLs intact.
+    let urls: Vec<Option<&str>> = (0..3)
+        .map(|doc| shard.card(doc).map(|card| card.url.as_str()))
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            Some("datasets/ostia/"),
+            None,
+            Some("datasets/précipitation-afrique/")
+        ]
+    );
 }
