@@ -121,6 +121,19 @@ async function almanac() {
   };
 }
 
+// Runs one Pagefind search (Pagefind already imported as `window.pf`) and loads the top
+// results' data; returns the milliseconds it took.
+const pagefindQuery = (page, query) =>
+  page.evaluate(
+    async ({ q, top }) => {
+      const start = performance.now();
+      const search = await window.pf.search(q);
+      await Promise.all(search.results.slice(0, top).map((r) => r.data()));
+      return performance.now() - start;
+    },
+    { q: query, top: TOP },
+  );
+
 async function pagefind() {
   const page = await context.newPage();
   await page.goto(`${server.url}/`);
@@ -140,31 +153,11 @@ async function pagefind() {
   const runtime = firstRequests.filter((r) => /\.(js|pagefind)$/.test(r.path) && !/pagefind-entry/.test(r.path));
   const latencies = [];
   for (const query of QUERIES.filter((q) => q !== FIRST)) {
-    latencies.push(
-      await page.evaluate(
-        async ({ q, top }) => {
-          const start = performance.now();
-          const search = await window.pf.search(q);
-          await Promise.all(search.results.slice(0, top).map((r) => r.data()));
-          return performance.now() - start;
-        },
-        { q: query, top: TOP },
-      ),
-    );
+    latencies.push(await pagefindQuery(page, query));
   }
   const repeated = [];
   for (const query of QUERIES) {
-    repeated.push(
-      await page.evaluate(
-        async ({ q, top }) => {
-          const start = performance.now();
-          const search = await window.pf.search(q);
-          await Promise.all(search.results.slice(0, top).map((r) => r.data()));
-          return performance.now() - start;
-        },
-        { q: query, top: TOP },
-      ),
-    );
+    repeated.push(await pagefindQuery(page, query));
   }
   await page.close();
   // Cold: each query in a fresh page with Pagefind loaded and initialised (its entry file
@@ -179,17 +172,7 @@ async function pagefind() {
       await window.pf.init();
     });
     await fresh.waitForTimeout(50);
-    cold.push(
-      await fresh.evaluate(
-        async ({ q, top }) => {
-          const start = performance.now();
-          const search = await window.pf.search(q);
-          await Promise.all(search.results.slice(0, top).map((r) => r.data()));
-          return performance.now() - start;
-        },
-        { q: query, top: TOP },
-      ),
-    );
+    cold.push(await pagefindQuery(fresh, query));
     await fresh.close();
   }
   // Typing, in a fresh page: one search per keystroke.
@@ -202,17 +185,7 @@ async function pagefind() {
   const typing = [];
   for (const typed of keystrokes()) {
     if (typed.endsWith(' ')) continue;
-    typing.push(
-      await typingPage.evaluate(
-        async ({ q, top }) => {
-          const start = performance.now();
-          const search = await window.pf.search(q);
-          await Promise.all(search.results.slice(0, top).map((r) => r.data()));
-          return performance.now() - start;
-        },
-        { q: typed, top: TOP },
-      ),
-    );
+    typing.push(await pagefindQuery(typingPage, typed));
   }
   await typingPage.close();
   const runtimeBytes = runtime.reduce((s, r) => s + r.bytes, 0);

@@ -298,12 +298,7 @@ mod tests {
             document("a", &[(Field::Title, "Air temperature")]),
         ];
         let index = build_index(&documents);
-        let shards: BTreeMap<String, TermShard> = index
-            .files
-            .iter()
-            .filter(|(path, _)| path.starts_with("terms/"))
-            .map(|(path, bytes)| (path.clone(), TermShard::decode(bytes).expect("decodes")))
-            .collect();
+        let shards = term_files(&index);
         let searcher = Searcher::new(&index.entry, shards.iter().map(|(f, s)| (f.as_str(), s)));
         let ids: Vec<&str> = searcher
             .search(&Query::parse("temperature "))
@@ -342,14 +337,19 @@ mod tests {
             .collect()
     }
 
-    fn shard_of(index: &IndexFiles, term: &str) -> TermShard {
-        let file = index.entry.shard_file(shard_key(term)).expect("a shard");
-        let (_, bytes) = index
+    /// Every term shard of `index`, decoded, by file name.
+    fn term_files(index: &IndexFiles) -> BTreeMap<String, TermShard> {
+        index
             .files
             .iter()
-            .find(|(path, _)| path == file)
-            .expect("file");
-        TermShard::decode(bytes).expect("decodes")
+            .filter(|(path, _)| path.starts_with("terms/"))
+            .map(|(path, bytes)| (path.clone(), TermShard::decode(bytes).expect("decodes")))
+            .collect()
+    }
+
+    fn shard_of(index: &IndexFiles, term: &str) -> TermShard {
+        let file = index.entry.shard_file(shard_key(term)).expect("a shard");
+        term_files(index).remove(file).expect("the shard's file")
     }
 
     #[test]
@@ -382,12 +382,7 @@ mod tests {
             .map(|(i, title)| document(&format!("d{i}"), &[(Field::Title, title)]))
             .collect();
         let index = build_index(&documents);
-        let shards: Vec<(String, TermShard)> = index
-            .files
-            .iter()
-            .filter(|(path, _)| path.starts_with("terms/"))
-            .map(|(path, bytes)| (path.clone(), TermShard::decode(bytes).expect("decodes")))
-            .collect();
+        let shards = term_files(&index);
         let searcher = Searcher::new(&index.entry, shards.iter().map(|(f, s)| (f.as_str(), s)));
         let hits = searcher
             .search(&Query::parse("ice seasonal "))
