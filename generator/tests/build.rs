@@ -3,6 +3,8 @@
 //! build is interrupted, a broken file that skips only itself, and the
 //! preview server.
 
+mod walk;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{Read as _, Write as _};
@@ -29,25 +31,10 @@ fn minimal() -> PathBuf {
 
 /// Every file under `dir`, by `/`-separated relative path, with its bytes.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in fs::read_dir(dir).expect("read_dir") {
-            let path = entry.expect("entry").path();
-            let name = path
-                .file_name()
-                .expect("name")
-                .to_string_lossy()
-                .into_owned();
-            let relative = format!("{prefix}{name}");
-            if path.is_dir() {
-                walk(&path, &format!("{relative}/"), out);
-            } else {
-                out.insert(relative, fs::read(&path).expect("read"));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, "", &mut out);
-    out
+    walk::files(dir)
+        .into_iter()
+        .map(|(relative, path)| (relative, fs::read(path).expect("read")))
+        .collect()
 }
 
 /// Every HTML page under `dir`.

@@ -3,6 +3,8 @@
 //! stores (values checked with xarray 2026.9 / cftime 1.6.6), broken stores
 //! are diagnostics and are marked failed on their dataset page.
 
+mod walk;
+
 use std::path::{Path, PathBuf};
 
 use almanac::BuildOptions;
@@ -274,8 +276,8 @@ fn a_broken_store_is_a_diagnostic_and_the_page_says_so() {
     let root = dir.path();
     let copy = |from: &Path, to: &Path| {
         std::fs::create_dir_all(to).expect("mkdir");
-        for entry in walk(from) {
-            let target = to.join(entry.strip_prefix(from).expect("inside"));
+        for (relative, entry) in walk::files(from) {
+            let target = to.join(relative);
             std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
             std::fs::copy(&entry, &target).expect("copy");
         }
@@ -327,8 +329,9 @@ fn a_broken_store_is_a_diagnostic_and_the_page_says_so() {
         stderr.contains("broken.zarr/.zmetadata: error[corrupt-metadata]"),
         "{stderr}"
     );
-    let page = walk(&root.join("public/datasets"))
+    let page = walk::files(&root.join("public/datasets"))
         .into_iter()
+        .map(|(_, path)| path)
         .find(|p| {
             // The dataset's own page, not a list or facet page.
             p.ends_with("index.html")
@@ -337,18 +340,4 @@ fn a_broken_store_is_a_diagnostic_and_the_page_says_so() {
         .expect("dataset page");
     let html = std::fs::read_to_string(page).expect("page");
     assert!(html.contains("This store could not be read"), "{html}");
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
 }

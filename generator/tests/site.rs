@@ -6,6 +6,8 @@
 //! The browser and validator checks need `bash scripts/setup-browser.sh` (Chromium, Java and
 //! tests/browser/node_modules); `scripts/test.sh` runs it first.
 
+mod walk;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -35,24 +37,10 @@ fn demo() -> &'static Path {
 
 /// Every file under `dir`, `/`-separated and relative.
 fn files(dir: &Path) -> BTreeSet<String> {
-    fn walk(dir: &Path, prefix: &str, out: &mut BTreeSet<String>) {
-        for entry in fs::read_dir(dir).expect("read_dir") {
-            let path = entry.expect("entry").path();
-            let name = path
-                .file_name()
-                .expect("name")
-                .to_string_lossy()
-                .into_owned();
-            if path.is_dir() {
-                walk(&path, &format!("{prefix}{name}/"), out);
-            } else {
-                out.insert(format!("{prefix}{name}"));
-            }
-        }
-    }
-    let mut out = BTreeSet::new();
-    walk(dir, "", &mut out);
-    out
+    walk::files(dir)
+        .into_iter()
+        .map(|(relative, _)| relative)
+        .collect()
 }
 
 fn html_pages(dir: &Path) -> Vec<String> {

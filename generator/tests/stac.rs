@@ -4,6 +4,8 @@
 //! paging of a library of 100,000 stores, and the Python interop check (pystac, xarray,
 //! xpystac) in `tests/interop/stac_interop.py`.
 
+mod walk;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -358,7 +360,7 @@ fn built_catalog_links_resolve() {
     options.output = Some(output.clone());
     almanac::build(&options).expect("build");
     let mut checked = 0;
-    for entry in walk(&output.join("stac")) {
+    for (_, entry) in walk::files(&output.join("stac")) {
         if entry.extension().is_none_or(|e| e != "json") {
             continue;
         }
@@ -406,20 +408,6 @@ fn built_catalog_links_resolve() {
         }
     }
     assert!(checked > 50, "{checked} links checked");
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).expect("read_dir").flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
 }
 
 /// pystac walks and validates the built demo catalog offline; xarray and xpystac open every
