@@ -60,3 +60,21 @@ fn report(cli: &Cli, diagnostics: &Diagnostics) -> ExitCode {
         ExitCode::SUCCESS
     }
 }
+
+/// The project's options and library, for commands that read the content without building
+/// (search, query): content errors are noted on stderr, not fatal.
+///
+/// # Errors
+///
+/// When `almanac.toml` cannot be read.
+fn library(cli: &Cli) -> anyhow::Result<(almanac::BuildOptions, almanac_model::Library)> {
+    let options = almanac::BuildOptions::for_project(&cli.root)?;
+    let (library, diagnostics) = almanac::load_library(&options);
+    if diagnostics.has_errors() && !cli.quiet {
+        eprintln!(
+            "note: the content has errors ({}); `almanac check` lists them",
+            diagnostics.summary()
+        );
+    }
+    Ok((options, library))
+}

@@ -34,14 +34,7 @@ pub fn run(
     let store = match graph_file {
         Some(path) => graph::query::load(path)?,
         None => {
-            let options = almanac::BuildOptions::for_project(&cli.root)?;
-            let (library, diagnostics) = almanac::load_library(&options);
-            if diagnostics.has_errors() && !cli.quiet {
-                eprintln!(
-                    "note: the content has errors ({}); `almanac check` lists them",
-                    diagnostics.summary()
-                );
-            }
+            let (options, library) = super::library(cli)?;
             let links = almanac::links::Links::new(&library);
             graph::build(&library, &links, &options.config).to_store()?
         }

@@ -6,14 +6,7 @@ use std::process::ExitCode;
 use crate::cli::{Cli, Format};
 
 pub fn run(cli: &Cli, query: &str, limit: usize) -> anyhow::Result<ExitCode> {
-    let options = almanac::BuildOptions::for_project(&cli.root)?;
-    let (library, diagnostics) = almanac::load_library(&options);
-    if diagnostics.has_errors() && !cli.quiet {
-        eprintln!(
-            "note: the content has errors ({}); `almanac check` lists them",
-            diagnostics.summary()
-        );
-    }
+    let (_, library) = super::library(cli)?;
     let hits = almanac::search::search_library(&library, query, limit);
     let mut out = String::new();
     if cli.format == Format::Json {

@@ -302,13 +302,7 @@ fn write_facets(
         }
         let index_path = format!("datasets/{}/", facet.segment);
         let root = root_of(&index_path, site);
-        let mut sorted: Vec<(&String, &(String, Vec<&str>))> = values.iter().collect();
-        sorted.sort_by(|a, b| {
-            a.1.0
-                .to_lowercase()
-                .cmp(&b.1.0.to_lowercase())
-                .then(a.0.cmp(b.0))
-        });
+        let sorted = by_label(&values);
         let entries: Vec<Value> = sorted
             .iter()
             .map(|(key, (label, ids))| json!({"label": label, "count": ids.len(), "url": format!("{root}datasets/{}/{key}/", facet.segment)}))
@@ -396,13 +390,7 @@ fn write_tags(
     }
     let index_path = "tags/";
     let root = root_of(index_path, site);
-    let mut sorted: Vec<(&String, &(String, Vec<&EntitySummary>))> = tags.iter().collect();
-    sorted.sort_by(|a, b| {
-        a.1.0
-            .to_lowercase()
-            .cmp(&b.1.0.to_lowercase())
-            .then(a.0.cmp(b.0))
-    });
+    let sorted = by_label(&tags);
     let values: Vec<Value> = sorted
         .iter()
         .map(|(key, (label, items))| json!({"label": label, "count": items.len(), "url": format!("{root}tags/{key}/")}))
@@ -453,6 +441,18 @@ fn write_tags(
         page::write(theme, "tag.html", &context, output, written)?;
     }
     Ok(())
+}
+
+/// The entries of a map from slug to (label, members), by label ignoring case, then by slug.
+fn by_label<T>(values: &BTreeMap<String, (String, T)>) -> Vec<(&String, &(String, T))> {
+    let mut sorted: Vec<_> = values.iter().collect();
+    sorted.sort_by(|a, b| {
+        a.1.0
+            .to_lowercase()
+            .cmp(&b.1.0.to_lowercase())
+            .then(a.0.cmp(b.0))
+    });
+    sorted
 }
 
 #[cfg(test)]
