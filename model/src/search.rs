@@ -24,14 +24,16 @@ mod extent;
 mod format;
 mod query;
 mod stem;
+mod terms;
 mod text;
 
 pub use codec::DecodeError;
 pub use extent::{ExtentFilter, days_from_iso};
 pub use format::{
-    CARDS_PER_TERM, Card, DocSet, Extent, ExtentShard, FORMAT_VERSION, Facet, FacetRef, FacetShard,
-    FacetValue, IndexEntry, Posting, ShardRef, Term, TermShard,
+    DocSet, Extent, ExtentShard, FORMAT_VERSION, Facet, FacetRef, FacetShard, FacetValue,
+    IndexEntry, ShardRef,
 };
 pub use query::{Filters, Hit, MatchKind, Query, QueryWord, Searcher};
 pub use stem::stem;
+pub use terms::{CARDS_PER_TERM, Card, Posting, Term, TermShard};
 pub use text::{fold_accent, normalize, shard_key, tokens};

@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use super::ExtentFilter;
-use super::format::{DocSet, Facet, IndexEntry, Term, TermShard};
+use super::format::{DocSet, Facet, IndexEntry};
 use super::stem::stem;
+use super::terms::{Term, TermShard};
 use super::text::{shard_key, words};
 
 /// At most this many terms a prefix or a typo expands to (the most frequent are kept).

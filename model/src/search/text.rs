@@ -55,7 +55,7 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
-/// The index terms of `text`: its [`words`], each stemmed.
+/// The index terms of `text`: its words (see `words`), each stemmed.
 #[must_use]
 pub fn tokens(text: &str) -> Vec<String> {
     words(text).iter().map(|word| stem(word)).collect()
