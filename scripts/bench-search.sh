@@ -6,7 +6,8 @@
 #   3. runs `pagefind --site` on the same built HTML,
 #   4. counts the title words and adjacent word pairs whose type-ahead query is answered by
 #      its term shards alone (model/examples/card_coverage.rs),
-#   5. measures both in headless Chromium (tests/browser/search_bench.mjs): bytes transferred
+#   5. times the phases of a cold type-ahead query (tests/browser/search_probe.mjs),
+#   6. measures both in headless Chromium (tests/browser/search_bench.mjs): bytes transferred
 #      for a first query and query latency over a query set, the site served on 127.0.0.1
 #      with gzip for text files as a CDN would, over HTTP/1.1 and then over HTTP/2 (TLS with a
 #      certificate made for the run), as static hosts and CDNs serve.
@@ -123,5 +124,6 @@ say "pagefind: $((SECONDS - start)) s ($(grep -i 'indexed' "$work/pagefind.log" 
 size() { du -sb "$1" | cut -f1; }
 say "index on disk: almanac search/ $(size "$work/public/search") B in $(find "$work/public/search" -type f | wc -l) files; pagefind/ $(size "$work/public/pagefind") B in $(find "$work/public/pagefind" -type f | wc -l) files"
 cargo run -q --release -p almanac-model --example card_coverage -- "$work/public"
+node tests/browser/search_probe.mjs "$work/public"
 node tests/browser/search_bench.mjs "$work/public"
 ALMANAC_BENCH_HTTP2=1 node tests/browser/search_bench.mjs "$work/public"

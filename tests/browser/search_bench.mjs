@@ -1,20 +1,14 @@
 // Search benchmark driver (scripts/bench-search.sh): Almanac's quick find and Pagefind's JS API
 // on the same built site in headless Chromium. Reports, for each, the bytes transferred for a
 // first query (index files only, and with the search runtime's JS + wasm) and the latency of
-// each query of a query set (p50, p90), with the top 8 results' fragments loaded.
+// each query of a query set (p50, p90, cold), until the top 8 results are shown.
 // Usage: node tests/browser/search_bench.mjs <built-site-with-pagefind>
 import { resolve } from 'node:path';
 import { launch } from './chromium.mjs';
 import { serve } from './search_serve.mjs';
+import { QUERIES } from './search_bench_queries.mjs';
 
 const site = resolve(process.argv[2]);
-const QUERIES = [
-  'temperature', 'sea ice', 'precipitation', 'arctic', 'salinity monthly', 'reanalysis',
-  'chlorophyll', 'soil moisture', 'wind speed', 'greenland', 'era5 daily', 'ocean heat',
-  'snow depth', 'cloud fraction', 'monsoon', 'emulators', 'humidity', 'evaporation',
-  'geopotential', 'heatwaves', 'droughts', 'argo', 'modis', 'mediterranean', 'hindcast',
-  'projection', 'currents', 'antarctic', 'tropical pacific', 'himalaya',
-];
 const FIRST = 'temperature';
 const TOP = 8;
 
