@@ -3,94 +3,21 @@
 //! listed in the folder's `expected.txt`, exit with the expected code, and the
 //! build must still write the rest of the site. See that folder's README.
 
-use std::collections::BTreeSet;
+mod cases;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use cases::{compare, copy_tree, expected_exit, lines, name, run};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_almanac");
-
 fn invalid_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/sites/invalid")
+    cases::group_dir("invalid")
 }
 
-/// Every case folder, sorted.
 fn cases() -> Vec<PathBuf> {
-    let mut cases: Vec<PathBuf> = fs::read_dir(invalid_dir())
-        .expect("tests/sites/invalid exists")
-        .map(|entry| entry.expect("readable entry").path())
-        .filter(|path| path.is_dir())
-        .collect();
-    cases.sort();
-    cases
-}
-
-fn name(case: &Path) -> String {
-    case.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
-/// The non-empty lines of an optional file, trimmed.
-fn lines(path: &Path) -> Option<Vec<String>> {
-    let text = fs::read_to_string(path).ok()?;
-    Some(
-        text.lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty())
-            .map(str::to_owned)
-            .collect(),
-    )
-}
-
-fn expected_exit(case: &Path) -> i32 {
-    lines(&case.join("expected_exit.txt"))
-        .and_then(|lines| lines.first().and_then(|line| line.parse().ok()))
-        .unwrap_or(1)
-}
-
-fn run(case: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("-C")
-        .arg(case)
-        .args(args)
-        .output()
-        .expect("the almanac binary runs")
-}
-
-/// Errors and warnings of a `--format json` report, as `file:line:col: severity[code]`.
-fn diagnostics(stdout: &[u8]) -> Result<BTreeSet<String>, String> {
-    let text = String::from_utf8_lossy(stdout);
-    let value: Value =
-        serde_json::from_str(&text).map_err(|e| format!("stdout is not JSON ({e}): {text}"))?;
-    let items = value
-        .as_array()
-        .ok_or_else(|| format!("stdout is not a JSON array: {text}"))?;
-    let mut out = BTreeSet::new();
-    for item in items {
-        let severity = item["severity"].as_str().unwrap_or("?");
-        if severity == "note" {
-            continue;
-        }
-        let file = item["file"].as_str().unwrap_or("?");
-        let code = item["code"].as_str().unwrap_or("?");
-        let position = match (item["line"].as_u64(), item["column"].as_u64()) {
-            (Some(line), Some(column)) => format!(":{line}:{column}"),
-            _ => String::new(),
-        };
-        out.insert(format!("{file}{position}: {severity}[{code}]"));
-    }
-    Ok(out)
-}
-
-fn show(set: &BTreeSet<String>) -> String {
-    if set.is_empty() {
-        return "    (none)\n".into();
-    }
-    set.iter().map(|line| format!("    {line}\n")).collect()
+    cases::cases("invalid")
 }
 
 /// Runs one case and returns what does not match its expectations.
@@ -136,23 +63,12 @@ fn mismatches(case: &Path) -> Vec<String> {
         return problems;
     }
 
-    let expected: BTreeSet<String> = lines(&case.join("expected.txt"))
-        .unwrap_or_default()
-        .into_iter()
-        .collect();
+    let expected = cases::expected(case);
     if expected.is_empty() {
         problems.push("expected.txt is missing or empty".into());
     }
     for (command, output) in [("check", &check), ("build", &build)] {
-        match diagnostics(&output.stdout) {
-            Ok(actual) if actual == expected => {}
-            Ok(actual) => problems.push(format!(
-                "`{command}` reported\n{}  but expected.txt says\n{}",
-                show(&actual),
-                show(&expected)
-            )),
-            Err(error) => problems.push(format!("`{command}`: {error}")),
-        }
+        problems.extend(compare(command, output, &expected));
     }
 
     let mut pages = vec![String::from("index.html"), String::from("404.html")];
@@ -215,21 +131,8 @@ fn every_case_says_what_it_expects() {
             "case `{}` is not a library (almanac.toml + content/)",
             name(&case)
         );
-        for line in lines(&case.join("expected.txt")).unwrap_or_default() {
-            let (location, rest) = line
-                .rsplit_once(": ")
-                .expect("`<location>: <severity>[<code>]`");
-            let file = location.split(':').next().unwrap_or(location);
-            assert!(
-                case.join(file).is_file(),
-                "case `{}`: expected.txt names {file}, which does not exist",
-                name(&case)
-            );
-            assert!(
-                (rest.starts_with("error[") || rest.starts_with("warning[")) && rest.ends_with(']'),
-                "case `{}`: `{line}` is not `<path>:<line>:<col>: <severity>[<code>]`",
-                name(&case)
-            );
+        if let Err(problem) = cases::check_expected_lines(&case) {
+            panic!("case `{}`: {problem}", name(&case));
         }
     }
 }
@@ -294,17 +197,4 @@ fn human_output_is_compiler_style_with_help() {
         "{stderr}"
     );
     assert!(stderr.contains("1 error, 0 warnings"), "{stderr}");
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for entry in fs::read_dir(from).expect("read_dir") {
-        let path = entry.expect("entry").path();
-        let target = to.join(path.file_name().expect("file name"));
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            fs::copy(&path, &target).expect("copy");
-        }
-    }
 }

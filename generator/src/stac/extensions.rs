@@ -12,7 +12,7 @@ pub const STORAGE: &str = "https://stac-extensions.github.io/storage/v2.0.0/sche
 /// xarray assets: `xarray:open_kwargs`, `xarray:storage_options`.
 pub const XARRAY: &str = "https://stac-extensions.github.io/xarray-assets/v1.0.0/schema.json";
 /// Zarr: `zarr:zarr_format`, `zarr:consolidated`, `zarr:node_type`.
-pub const ZARR: &str = "https://stac-extensions.github.io/zarr/v1.0.0/schema.json";
+pub const ZARR: &str = "https://stac-extensions.github.io/zarr/v1.1.0/schema.json";
 
 /// Field prefix → extension schema, sorted by schema URL.
 pub const ALL: [(&str, &str); 5] = [

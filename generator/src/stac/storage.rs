@@ -1,6 +1,11 @@
-//! Where a remote store is hosted, for the storage extension (`storage:schemes`, one Storage
-//! Scheme Object per bucket or host) and for fsspec (`xarray:storage_options`), from the store
-//! URL and its `[[crawl.stores]]` settings (endpoint, region, anonymous, requester pays).
+//! Where a remote store is hosted, for the storage extension v2 (`storage:schemes`, one Storage
+//! Scheme Object per bucket or host, each with the `type` and `platform` the extension requires)
+//! and for fsspec (`xarray:storage_options`), from the store URL and its `[[crawl.stores]]`
+//! settings (endpoint, region, anonymous, requester pays).
+//!
+//! Types: `aws-s3`, `custom-s3` and `ms-azure` are the ones the extension defines (with fixed
+//! platform templates for AWS and Azure); Google Cloud Storage is `gcs` and a plain web server
+//! is `https` or `http`, named as fsspec and object_store name those protocols.
 
 use std::collections::BTreeMap;
 
@@ -37,34 +42,40 @@ pub fn access(store: &Store, settings: &CrawlSettings) -> Option<Access> {
         StoreScheme::S3 => {
             if let Some(endpoint) = endpoint {
                 key = format!("s3-{}-{host}", host_of(endpoint));
+                scheme.insert("type".into(), json!("custom-s3"));
                 scheme.insert(
                     "title".into(),
                     json!(format!("S3-compatible storage at {endpoint}")),
                 );
                 scheme.insert("platform".into(), json!(endpoint));
+                if let Some(region) = &config.region {
+                    scheme.insert("region".into(), json!(region));
+                }
             } else {
                 key = format!("aws-s3-{host}");
                 scheme.insert("title".into(), json!("Amazon S3"));
-                match &config.region {
-                    Some(region) => {
-                        scheme.insert(
-                            "platform".into(),
-                            json!("https://{bucket}.s3.{region}.amazonaws.com"),
-                        );
-                        scheme.insert("region".into(), json!(region));
-                    }
-                    None => {
-                        scheme.insert(
-                            "platform".into(),
-                            json!("https://{bucket}.s3.amazonaws.com"),
-                        );
-                    }
+                if is_aws_bucket(host) {
+                    // The extension fixes the platform of `aws-s3` to this template.
+                    scheme.insert("type".into(), json!("aws-s3"));
+                    scheme.insert(
+                        "platform".into(),
+                        json!("https://{bucket}.s3.{region}.amazonaws.com"),
+                    );
+                } else {
+                    // A legacy bucket name (capitals, underscores) that the `aws-s3`
+                    // pattern rejects: described as generic S3 at the path-style endpoint.
+                    scheme.insert("type".into(), json!("custom-s3"));
+                    scheme.insert("platform".into(), json!("https://s3.amazonaws.com"));
+                }
+                if let Some(region) = config.region.as_ref().filter(|r| is_aws_region(r)) {
+                    scheme.insert("region".into(), json!(region));
                 }
             }
             scheme.insert("bucket".into(), json!(host));
         }
         StoreScheme::Gcs => {
             key = format!("gcs-{host}");
+            scheme.insert("type".into(), json!("gcs"));
             scheme.insert("title".into(), json!("Google Cloud Storage"));
             scheme.insert("platform".into(), json!("https://storage.googleapis.com"));
             scheme.insert("bucket".into(), json!(host));
@@ -80,9 +91,12 @@ pub fn access(store: &Store, settings: &CrawlSettings) -> Option<Access> {
             scheme.insert("title".into(), json!("Azure Blob Storage"));
             match (endpoint, account) {
                 (Some(endpoint), _) => {
+                    // Not `ms-azure`, whose platform is fixed to Azure's own hosts.
+                    scheme.insert("type".into(), json!("custom-azure"));
                     scheme.insert("platform".into(), json!(endpoint));
                 }
                 (None, Some(account)) => {
+                    scheme.insert("type".into(), json!("ms-azure"));
                     scheme.insert(
                         "platform".into(),
                         json!("https://{account}.blob.core.windows.net"),
@@ -103,6 +117,7 @@ pub fn access(store: &Store, settings: &CrawlSettings) -> Option<Access> {
                     .next()
                     .unwrap_or_default();
                 key = format!("s3-{}-{bucket}", host_of(endpoint));
+                scheme.insert("type".into(), json!("custom-s3"));
                 scheme.insert(
                     "title".into(),
                     json!(format!("S3-compatible storage at {endpoint}")),
@@ -111,6 +126,7 @@ pub fn access(store: &Store, settings: &CrawlSettings) -> Option<Access> {
                 scheme.insert("bucket".into(), json!(bucket));
             } else {
                 key = format!("https-{host}");
+                scheme.insert("type".into(), json!(scheme_part.to_ascii_lowercase()));
                 scheme.insert("title".into(), json!(format!("HTTP server {host}")));
                 scheme.insert("platform".into(), json!(base));
             }
@@ -179,6 +195,24 @@ pub fn storage_options(store: &Store, crawl: &CrawlSettings) -> BTreeMap<String,
     options
 }
 
+/// A bucket name the `aws-s3` platform schema accepts (AWS's naming rules).
+fn is_aws_bucket(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let inner = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    (3..=63).contains(&bytes.len())
+        && bytes.first().is_some_and(inner)
+        && bytes.last().is_some_and(inner)
+        && bytes.iter().all(|b| inner(b) || *b == b'-' || *b == b'.')
+}
+
+/// A region name the `aws-s3` platform schema accepts.
+fn is_aws_region(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 fn host_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     rest.split(['/', ':']).next().unwrap_or(rest)
@@ -234,8 +268,34 @@ mod tests {
         assert_eq!(gcs.key, "gcs-cmip6");
         assert_eq!(gcs.storage_options, Some(json!({"token": "anon"})));
 
+        assert_eq!(osn.scheme["type"], "custom-s3");
+        assert_eq!(gcs.scheme["type"], "gcs");
+
         let s3 = access(&store("s3://bucket/x.zarr", StoreScheme::S3), &settings).expect("s3");
-        assert_eq!(s3.scheme["platform"], "https://{bucket}.s3.amazonaws.com");
+        assert_eq!(s3.scheme["type"], "aws-s3");
+        assert_eq!(
+            s3.scheme["platform"],
+            "https://{bucket}.s3.{region}.amazonaws.com"
+        );
+        let legacy = access(&store("s3://Old_Bucket/x.zarr", StoreScheme::S3), &settings)
+            .expect("legacy bucket");
+        assert_eq!(legacy.scheme["type"], "custom-s3");
+        let azure = access(
+            &store(
+                "abfs://data@account1.dfs.core.windows.net/x.zarr",
+                StoreScheme::Azure,
+            ),
+            &settings,
+        )
+        .expect("azure");
+        assert_eq!(azure.scheme["type"], "ms-azure");
+        assert_eq!(azure.scheme["account"], "account1");
+        let web = access(
+            &store("https://example.org/x.zarr", StoreScheme::Http),
+            &settings,
+        )
+        .expect("web server");
+        assert_eq!(web.scheme["type"], "https");
         assert!(access(&store("../x.zarr", StoreScheme::File), &settings).is_none());
     }
 }
