@@ -211,11 +211,3 @@ pub fn to_json(value: &Value) -> Vec<u8> {
     bytes.push(b'\n');
     bytes
 }
-
-/// A thumbnail path as written, resolved against the dataset's file, when it names a file.
-fn local_file(settings: &Settings, source_file: &str, written: &str) -> Option<PathBuf> {
-    let content = settings.content_dir.as_ref()?;
-    let dir = Path::new(source_file).parent().unwrap_or(Path::new(""));
-    let path = content.join(dir).join(written);
-    path.is_file().then_some(path)
-}

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use almanac_model::{Crawl, Dataset, Library, StoreScheme};
 
 use crate::BuildOptions;
+use crate::content::boundary::Boundary;
 use crate::crawl::coords::ValueReader;
 use crate::crawl::location::{self, CrawlSettings};
 use crate::crawl::metadata::read_hierarchy;
@@ -124,6 +125,7 @@ fn draw(
     };
     let array_facts = &facts.arrays[choice.array];
     let opened = store.local_path.as_deref().unwrap_or(&store.url);
+    location::confine(opened, &Boundary::new(content_dir)).map_err(|e| e.message)?;
     let location = location::open(opened, content_dir, crawl).map_err(|e| e.message)?;
     let slice = select::slice(array_facts, &facts.dimensions);
     if slice.bytes > MAX_BYTES {
