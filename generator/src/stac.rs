@@ -21,7 +21,7 @@ mod placement;
 pub(crate) mod storage;
 mod time;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use almanac_model::Library;
 use serde_json::{Value, json};
