@@ -350,3 +350,40 @@ fn the_cases_expect_what_the_issue_asks() {
         );
     }
 }
+
+/// The leak check itself finds a copy of `/etc/passwd`, a forbidden string and the project's
+/// path, so that a passing case means something.
+#[test]
+fn the_leak_check_finds_planted_leaks() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("library");
+    let public = root.join("public");
+    fs::create_dir_all(public.join("datasets/x")).expect("mkdir");
+    for n in 0..10 {
+        fs::write(public.join(format!("page-{n}.html")), "fine").expect("write");
+    }
+    let case = cases::group_dir("hostile").join("local-thumbnail-absolute");
+    let clean = leaks(&case, &root, &public, &[]);
+    assert!(clean.is_empty(), "{clean:?}");
+    if let Ok(passwd) = fs::read("/etc/passwd") {
+        fs::write(public.join("datasets/x/thumbnail.png"), passwd).expect("write");
+    }
+    fs::write(public.join("datasets/x/thumbnail.svg"), "<svg/>").expect("write");
+    fs::write(public.join("a.html"), "root:x:0:0:root").expect("write");
+    fs::write(
+        public.join("b.html"),
+        format!("no such directory: {}/content/etc", root.display()),
+    )
+    .expect("write");
+    let found = leaks(&case, &root, &public, &[]).join("\n");
+    for expected in [
+        "a.html holds `root:x:0:0`",
+        "b.html holds",
+        "thumbnail.svg",
+    ] {
+        assert!(found.contains(expected), "{expected} not in:\n{found}");
+    }
+    if fs::metadata("/etc/passwd").is_ok() {
+        assert!(found.contains("is a copy of /etc/passwd"), "{found}");
+    }
+}
