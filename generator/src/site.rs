@@ -64,10 +64,9 @@ fn images(
     for dataset in &library.datasets {
         let alt = format!("Thumbnail of {}", dataset.title);
         // Checked again here (the content stage reported refusals): only what passes is used.
-        let checked = dataset
-            .thumbnail
-            .as_deref()
-            .and_then(|written| thumbnail::check(written, &dataset.source_file, content_dir, &boundary).ok());
+        let checked = dataset.thumbnail.as_deref().and_then(|written| {
+            thumbnail::check(written, &dataset.source_file, content_dir, &boundary).ok()
+        });
         match checked {
             Some(Thumbnail::Link(url)) => {
                 images.insert(

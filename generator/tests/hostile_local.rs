@@ -105,7 +105,11 @@ fn leaks(case: &Path, root: &Path, public: &Path, commands: &[(&str, &Output)]) 
         problems.push(format!("the build wrote only {} files", outputs.len()));
     }
     for file in outputs {
-        let shown = file.strip_prefix(public).unwrap_or(&file).display().to_string();
+        let shown = file
+            .strip_prefix(public)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
         let Ok(metadata) = fs::symlink_metadata(&file) else {
             continue;
         };
@@ -118,8 +122,14 @@ fn leaks(case: &Path, root: &Path, public: &Path, commands: &[(&str, &Output)]) 
             problems.push(format!("{shown} is a copy of /etc/passwd"));
         }
         let lower = shown.to_ascii_lowercase();
-        if lower.contains("thumbnail") && !lower.ends_with(".png") && !lower.ends_with(".jpg") && !lower.ends_with(".webp") {
-            problems.push(format!("a thumbnail that is not an image was copied: {shown}"));
+        if lower.contains("thumbnail")
+            && !lower.ends_with(".png")
+            && !lower.ends_with(".jpg")
+            && !lower.ends_with(".webp")
+        {
+            problems.push(format!(
+                "a thumbnail that is not an image was copied: {shown}"
+            ));
         }
         let text = String::from_utf8_lossy(&bytes);
         for string in &forbidden {
@@ -164,7 +174,12 @@ fn mismatches(case: &Path) -> Vec<String> {
     if !lines(&case.join("forbidden.txt")).is_some_and(|l| l.iter().any(|s| s == "root:x:0:0")) {
         problems.push("forbidden.txt does not forbid `root:x:0:0`".into());
     }
-    problems.extend(leaks(case, &root, &public, &[("check", &check), ("build", &build)]));
+    problems.extend(leaks(
+        case,
+        &root,
+        &public,
+        &[("check", &check), ("build", &build)],
+    ));
     problems
 }
 
@@ -207,7 +222,11 @@ fn the_links_of_the_cases_are_links_to_outside() {
         let metadata = fs::symlink_metadata(&path).expect("the link exists");
         assert!(metadata.file_type().is_symlink(), "{link} is not a link");
         let target = path.canonicalize().expect("the link resolves");
-        assert!(target.starts_with("/etc"), "{link} leads to {}", target.display());
+        assert!(
+            target.starts_with("/etc"),
+            "{link} leads to {}",
+            target.display()
+        );
     }
 }
 
@@ -283,7 +302,11 @@ fn a_png_inside_the_library_is_copied_even_through_a_link_inside_it() {
         "datasets/sea-ice-extent/thumbnail.png",
         "stac/sea-ice-extent/thumbnail.png",
     ] {
-        assert_eq!(fs::read(public.join(copy)).ok(), Some(image.clone()), "{copy}");
+        assert_eq!(
+            fs::read(public.join(copy)).ok(),
+            Some(image.clone()),
+            "{copy}"
+        );
     }
     let page = fs::read_to_string(public.join("datasets/sea-ice-extent/index.html")).expect("page");
     assert!(page.contains("thumbnail.png"), "{page}");
@@ -302,8 +325,16 @@ fn a_thumbnail_is_named_for_what_it_decodes_as_and_remote_ones_are_linked() {
     fs::write(folder.join("map.jpg"), png(8, 8)).expect("png");
     let (output, public) = build(root);
     assert_eq!(output.status.code(), Some(0));
-    assert!(public.join("datasets/sea-ice-extent/thumbnail.png").is_file());
-    assert!(!public.join("datasets/sea-ice-extent/thumbnail.jpg").exists());
+    assert!(
+        public
+            .join("datasets/sea-ice-extent/thumbnail.png")
+            .is_file()
+    );
+    assert!(
+        !public
+            .join("datasets/sea-ice-extent/thumbnail.jpg")
+            .exists()
+    );
 
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path();
@@ -345,7 +376,9 @@ fn the_cases_expect_what_the_issue_asks() {
         "store-outside-library",
     ] {
         assert!(
-            expected.iter().any(|line| line.ends_with(&format!("[{code}]"))),
+            expected
+                .iter()
+                .any(|line| line.ends_with(&format!("[{code}]"))),
             "no case expects `{code}`"
         );
     }
@@ -376,11 +409,7 @@ fn the_leak_check_finds_planted_leaks() {
     )
     .expect("write");
     let found = leaks(&case, &root, &public, &[]).join("\n");
-    for expected in [
-        "a.html holds `root:x:0:0`",
-        "b.html holds",
-        "thumbnail.svg",
-    ] {
+    for expected in ["a.html holds `root:x:0:0`", "b.html holds", "thumbnail.svg"] {
         assert!(found.contains(expected), "{expected} not in:\n{found}");
     }
     if fs::metadata("/etc/passwd").is_ok() {

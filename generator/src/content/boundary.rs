@@ -144,7 +144,10 @@ mod tests {
         std::os::unix::fs::symlink("images/thumb.png", library.join("inside.png")).expect("link");
         std::os::unix::fs::symlink("nowhere", library.join("broken")).expect("link");
         let boundary = Boundary::new(&library);
-        assert_eq!(boundary.resolve(&library.join("etc")), Err(Refusal::Outside));
+        assert_eq!(
+            boundary.resolve(&library.join("etc")),
+            Err(Refusal::Outside)
+        );
         assert_eq!(
             boundary.resolve(&library.join("etc/passwd")),
             Err(Refusal::Outside)
@@ -161,7 +164,10 @@ mod tests {
             boundary.resolve(&library.join("../nothing-here")),
             Err(Refusal::Outside)
         );
-        assert_eq!(boundary.resolve(&library.join("broken")), Err(Refusal::Missing));
+        assert_eq!(
+            boundary.resolve(&library.join("broken")),
+            Err(Refusal::Missing)
+        );
         assert_eq!(
             boundary.resolve(&library.join("inside.png")),
             Ok(boundary.root().join("images/thumb.png"))

@@ -62,8 +62,7 @@ fn refused(code: &'static str, message: impl Into<String>, help: &'static str) -
     }
 }
 
-const LOCAL_HELP: &str =
-    "put a PNG, JPEG or WebP image (at most 5 MB, 8192 × 8192 pixels) in the dataset's folder and name it relative to its file";
+const LOCAL_HELP: &str = "put a PNG, JPEG or WebP image (at most 5 MB, 8192 × 8192 pixels) in the dataset's folder and name it relative to its file";
 
 /// Checks `written`, the `thumbnail:` of the dataset whose file is `source_file` (relative to
 /// `content_dir`, the library folder whose `boundary` it must stay inside).
@@ -90,7 +89,11 @@ pub fn check(
         };
     }
     if trimmed.is_empty() {
-        return Err(refused("thumbnail-missing", "the thumbnail is empty", LOCAL_HELP));
+        return Err(refused(
+            "thumbnail-missing",
+            "the thumbnail is empty",
+            LOCAL_HELP,
+        ));
     }
     let outside = || {
         refused(
@@ -340,8 +343,16 @@ mod tests {
         let (_tmp, content) = library();
         let folder = content.join("datasets/d");
         fs::write(folder.join("ok.png"), image::tests::png(4, 4)).expect("write");
-        fs::write(folder.join("fake.png"), b"root:x:0:0:root:/root:/bin/bash\n").expect("write");
-        fs::write(folder.join("evil.svg"), b"<svg><script>alert(1)</script></svg>").expect("write");
+        fs::write(
+            folder.join("fake.png"),
+            b"root:x:0:0:root:/root:/bin/bash\n",
+        )
+        .expect("write");
+        fs::write(
+            folder.join("evil.svg"),
+            b"<svg><script>alert(1)</script></svg>",
+        )
+        .expect("write");
         fs::write(folder.join("svg.png"), b"<svg onload='alert(1)'/>").expect("write");
         fs::create_dir_all(folder.join("dir.png")).expect("mkdir");
         match code("ok.png", &content) {
@@ -391,9 +402,8 @@ mod tests {
         assert_eq!(draft.entity.thumbnail, None);
         let shown = diagnostics.to_text(true);
         assert!(
-            shown.contains(
-                "content/datasets/d/catalog.yaml:7:12: error[thumbnail-outside-library]"
-            ),
+            shown
+                .contains("content/datasets/d/catalog.yaml:7:12: error[thumbnail-outside-library]"),
             "{shown}"
         );
     }

@@ -16,9 +16,9 @@ use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 
 use self::clients::Built;
-use crate::content::boundary::{Boundary, Refusal};
 pub use self::url::redact_url;
 use self::url::{UrlParts, error_chain, parse_key, percent_decode, redact_text, url_secrets};
+use crate::content::boundary::{Boundary, Refusal};
 
 /// Per-store (or per-bucket, per-host) settings from `almanac.toml` `[[crawl.stores]]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -257,13 +257,10 @@ fn item_assets(dataset: &Dataset, placement: &[Placement]) -> Option<Value> {
 fn thumbnail(dataset: &Dataset, settings: &Settings) -> Option<(Value, Option<File>)> {
     let written = dataset.thumbnail.as_deref()?;
     let checked = match settings.content_dir.as_deref() {
-        Some(dir) => content_thumbnail::check(
-            written,
-            &dataset.source_file,
-            dir,
-            &Boundary::new(dir),
-        )
-        .ok()?,
+        Some(dir) => {
+            content_thumbnail::check(written, &dataset.source_file, dir, &Boundary::new(dir))
+                .ok()?
+        }
         None => Thumbnail::Link(content_thumbnail::link(written)?),
     };
     let (href, copy, media_type) = match checked {

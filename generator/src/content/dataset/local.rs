@@ -145,6 +145,9 @@ mod tests {
                 "{shown}"
             );
         }
-        assert!(!shown.contains(&tmp.path().to_string_lossy().into_owned()), "{shown}");
+        assert!(
+            !shown.contains(&tmp.path().to_string_lossy().into_owned()),
+            "{shown}"
+        );
     }
 }

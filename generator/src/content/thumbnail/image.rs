@@ -159,7 +159,8 @@ fn jpeg_header(bytes: &[u8]) -> Result<Header, String> {
 }
 
 fn webp_header(bytes: &[u8]) -> Result<Header, String> {
-    let mut decoder = image_webp::WebPDecoder::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut decoder =
+        image_webp::WebPDecoder::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     decoder.set_memory_limit(DECODER_BYTES);
     let (width, height) = decoder.dimensions();
     Ok(Header {
@@ -208,7 +209,11 @@ pub(crate) mod tests {
         chunk.extend(bits.to_le_bytes());
         chunk.push(0);
         let mut bytes = b"RIFF".to_vec();
-        bytes.extend(u32::try_from(4 + 8 + chunk.len()).expect("small").to_le_bytes());
+        bytes.extend(
+            u32::try_from(4 + 8 + chunk.len())
+                .expect("small")
+                .to_le_bytes(),
+        );
         bytes.extend(b"WEBPVP8L");
         bytes.extend(u32::try_from(chunk.len()).expect("small").to_le_bytes());
         bytes.extend(chunk);
@@ -277,7 +282,10 @@ pub(crate) mod tests {
             Err(Problem::Svg)
         );
         assert_eq!(sniff(b"<?xml version='1.0'?><svg/>"), Err(Problem::Svg));
-        assert_eq!(sniff(b"root:x:0:0:root:/root:/bin/bash\n"), Err(Problem::Unknown));
+        assert_eq!(
+            sniff(b"root:x:0:0:root:/root:/bin/bash\n"),
+            Err(Problem::Unknown)
+        );
         assert_eq!(sniff(b"GIF89a"), Err(Problem::Unknown));
         assert_eq!(sniff(b""), Err(Problem::Unknown));
     }

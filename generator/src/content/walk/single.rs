@@ -6,11 +6,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::kind::{FileKind, sniff, unsupported};
-use crate::content::boundary::Boundary;
 use super::{
     Paths, bib_entries, load_dataset_files, load_markdown_kind, markdown_entity, merge_or_push,
     parse, parse_file, read, sorted_entries, web_catalog,
 };
+use crate::content::boundary::Boundary;
 use crate::content::document;
 use crate::content::{Draft, Loaded, MarkdownFile, code, identifier, paper, person};
 use crate::diagnostics::{Diagnostics, Location};
