@@ -215,7 +215,8 @@ async fn crawl_target(
     }
     let opened = target.local.unwrap_or(target.url);
     // Content chose this path: it is read only when it stays inside the library folder.
-    if let Err(error) = location::confine(opened, &Boundary::new(content_dir)) {
+    let library = Boundary::new(content_dir);
+    if let Err(error) = location::confine(opened, &library) {
         outcome.problems.push((
             error.url.clone(),
             "store-outside-library",
@@ -228,7 +229,7 @@ async fn crawl_target(
         return outcome;
     }
     let location = match location::open(opened, content_dir, settings) {
-        Ok(location) => location,
+        Ok(location) => location.confined(opened, &library),
         Err(error) => {
             outcome.problems.push((
                 error.url.clone(),

@@ -4,6 +4,7 @@
 //! timeouts, retries), and keeps credentials out of everything it prints.
 
 mod clients;
+mod confined;
 mod url;
 
 use std::fmt;
@@ -16,6 +17,7 @@ use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 
 use self::clients::Built;
+pub use self::confined::ConfinedStore;
 pub use self::url::redact_url;
 use self::url::{UrlParts, error_chain, parse_key, percent_decode, redact_text, url_secrets};
 use crate::content::boundary::{Boundary, Refusal};
@@ -134,6 +136,19 @@ impl Location {
     #[must_use]
     pub fn path(&self, key: &str) -> Path {
         self.prefix.parts().chain(Path::from(key).parts()).collect()
+    }
+
+    /// For a local store (`url` a path or a `file://` URL), the same location with every key
+    /// read only where it stays inside `library` (see [`ConfinedStore`]); remote ones as they
+    /// are.
+    #[must_use]
+    pub fn confined(mut self, url: &str, library: &Boundary) -> Self {
+        if self.scheme == StoreScheme::File
+            && let Some(dir) = local_dir(url, library.root())
+        {
+            self.store = Arc::new(ConfinedStore::new(self.store, dir, library.clone()));
+        }
+        self
     }
 
     /// Text with every credential this location knows of replaced by `***`: for messages of
