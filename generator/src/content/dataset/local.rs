@@ -40,7 +40,7 @@ pub fn vet_local_stores(
         let position = stores
             .map(Node::items)
             .unwrap_or_default()
-            .into_iter()
+            .iter()
             .filter_map(|item| item.get("url"))
             .find(|url| url.as_text().as_deref() == Some(store.url.as_str()))
             .map(|url| url.position);
