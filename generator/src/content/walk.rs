@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::content::boundary::{Boundary, Refusal};
+use crate::content::boundary::Boundary;
 use crate::content::dataset::{self, Part, Sources};
 use crate::content::document::{self, Node};
 use crate::content::schema::{self, Schema};
@@ -14,12 +14,14 @@ use crate::content::{
 };
 use crate::diagnostics::{Diagnostics, Location, Position};
 
+mod confine;
 mod kind;
 mod single;
 
 pub use kind::{FileKind, sniff};
 pub use single::{load_dataset_folder, load_file, load_kind_folder};
 
+use confine::{entries, inside};
 use kind::unsupported;
 
 /// Where files are shown from in diagnostics, and the folder they must stay inside.
@@ -98,54 +100,6 @@ fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_default();
     entries.sort();
     entries
-}
-
-/// The entries of `dir` that stay inside the library folder, sorted; each one that leaves it
-/// (a symbolic link to `/etc`, say) is an error and is neither read nor walked.
-fn entries(dir: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
-    let mut kept = sorted_entries(dir);
-    kept.retain(|entry| {
-        let hidden = entry
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        hidden || inside(entry, paths, diagnostics)
-    });
-    kept
-}
-
-/// Whether `path` resolves inside the library folder; when not, says so without saying
-/// where it leads (the target is outside the library and none of its business).
-fn inside(path: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> bool {
-    let display = paths.display(path);
-    match paths.boundary.resolve(path) {
-        Ok(_) => true,
-        Err(Refusal::Outside) => {
-            let what = if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-                "a symbolic link that leads outside the library folder"
-            } else {
-                "outside the library folder"
-            };
-            diagnostics
-                .error(
-                    "outside-library",
-                    Location::file(display),
-                    format!("this is {what}; it is not read"),
-                )
-                .help = Some(
-                "content is read only from inside the library folder: copy the file in instead of linking to it"
-                    .into(),
-            );
-            false
-        }
-        Err(Refusal::Missing) => {
-            diagnostics.warning(
-                "unreadable-file",
-                Location::file(display),
-                "this is a symbolic link that leads nowhere; it is not read",
-            );
-            false
-        }
-    }
 }
 
 fn read(path: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> Option<String> {
