@@ -169,10 +169,24 @@ pub fn load_dataset_folder(
         .and_then(Path::parent)
         .unwrap_or(Path::new(""));
     let label = anchor.to_string_lossy().into_owned();
+    // The library is the folder that holds both files (`catalog.yaml` may sit one folder above
+    // `feedstock/meta.yaml`).
+    let library = [meta, catalog]
+        .into_iter()
+        .flatten()
+        .filter_map(Path::parent)
+        .min_by_key(|p| p.components().count())
+        .filter(|outer| {
+            [meta, catalog]
+                .into_iter()
+                .flatten()
+                .all(|f| f.starts_with(outer))
+        })
+        .unwrap_or(anchor);
     let paths = Paths {
         root: anchor,
         label: &label,
-        boundary: Boundary::new(anchor),
+        boundary: Boundary::new(library),
     };
     load_dataset_files(id, meta, catalog, &paths, diagnostics)
 }
