@@ -54,7 +54,7 @@ impl Boundary {
     pub fn resolve(&self, path: &Path) -> Result<PathBuf, Refusal> {
         let resolved = path.canonicalize().map_err(|_| {
             // A path that names no file is still refused as outside when it is written so.
-            if lexical(path).starts_with(&self.root) {
+            if nearest(path).starts_with(&self.root) {
                 Refusal::Missing
             } else {
                 Refusal::Outside
@@ -95,6 +95,19 @@ pub fn escapes(written: &str) -> bool {
         }
     }
     false
+}
+
+/// Where a path that does not resolve would be: its nearest ancestor that resolves, with the
+/// rest of its words applied to it (`..` too).
+fn nearest(path: &Path) -> PathBuf {
+    let absolute = lexical(path);
+    for ancestor in absolute.ancestors().skip(1) {
+        if let Ok(resolved) = ancestor.canonicalize() {
+            let rest = absolute.strip_prefix(ancestor).unwrap_or(Path::new(""));
+            return lexical(&resolved.join(rest));
+        }
+    }
+    absolute
 }
 
 /// `path` made absolute against the current folder, with `.` and `..` applied by their words.
@@ -173,5 +186,23 @@ mod tests {
             Ok(boundary.root().join("images/thumb.png"))
         );
         assert!(boundary.contains(&library.join("images")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_missing_file_of_a_library_reached_through_a_link_is_missing_not_outside() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(tmp.path().join("content/images")).expect("mkdir");
+        std::os::unix::fs::symlink("content", tmp.path().join("alias")).expect("link");
+        let alias = tmp.path().join("alias");
+        let boundary = Boundary::new(&alias);
+        assert_eq!(
+            boundary.resolve(&alias.join("images/absent.png")),
+            Err(Refusal::Missing)
+        );
+        assert_eq!(
+            boundary.resolve(&alias.join("images/../../absent.png")),
+            Err(Refusal::Outside)
+        );
     }
 }
