@@ -217,6 +217,9 @@ fn the_links_of_the_cases_are_links_to_outside() {
         "local-thumbnail-symlink/content/datasets/sea-ice-extent/thumb.png",
         "local-thumbnail-symlink-relative/content/datasets/sea-ice-extent/thumb.png",
         "local-store-symlink/content/data/sea-ice-extent.zarr",
+        "local-store-symlink-relative/content/data/sea-ice-extent.zarr",
+        "local-symlink-relative/content/datasets/sea-ice-extent/meta.yaml",
+        "local-symlink-content-folder/content",
     ] {
         let path = group.join(link);
         let metadata = fs::symlink_metadata(&path).expect("the link exists");
