@@ -48,6 +48,12 @@ pub fn zarrs_array(
             ] {
                 document.entry(field).or_insert(default);
             }
+            // BitRound only zeroes mantissa bits when encoding: decoding is the identity
+            // (numcodecs' `BitRound.decode` returns its input), and zarrs 0.23 knows the codec
+            // by its Zarr 3 name only, so a Zarr 2 `bitround` filter is left out of the chain.
+            if let Some(Value::Array(filters)) = document.get_mut("filters") {
+                filters.retain(|f| f.get("id").and_then(Value::as_str) != Some("bitround"));
+            }
             let mut attributes = array.attributes.clone();
             if !array.dimension_names.is_empty() {
                 attributes.insert(
@@ -93,8 +99,9 @@ fn diagnose(array: &ArrayMeta, key: String, error: &ArrayCreateError) -> Metadat
             key,
             code::UNKNOWN_CODEC,
             format!(
-                "codec `{codec}` cannot be decoded by Almanac's Zarr library (zarrs, as built); \
-                 the array's metadata is kept, but its values (coordinates) cannot be read"
+                "codec `{codec}` cannot be decoded by Almanac's Zarr library (zarrs, as built: \
+                 {error}); the array's metadata is kept, but its values (coordinates) cannot be \
+                 read"
             ),
         );
     }
