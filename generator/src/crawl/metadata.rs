@@ -24,6 +24,7 @@
 //! metadata readable (an array zarrs cannot decode, malformed dimension names) are warnings in
 //! [`Hierarchy::warnings`].
 
+pub mod bounded;
 mod decode;
 mod json;
 mod reader;
@@ -39,8 +40,9 @@ use object_store::path::Path;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-pub use self::decode::zarrs_array;
+pub use self::decode::{zarrs_array, zarrs_array_guarded};
 use self::reader::Reader;
+use crate::crawl::limits::CrawlLimits;
 
 /// The stable codes of [`MetadataProblem`]s.
 pub mod code {
@@ -79,6 +81,11 @@ pub mod code {
     /// it names is missing, or one in the store is not in it.
     pub const STALE_CONSOLIDATED: &str = "stale-consolidated-metadata";
 
+    /// A `[crawl.limits]` limit was hit: a document, chunk or read too big, too many arrays.
+    /// Fatal for a metadata document too big to read; otherwise a warning and the rest of the
+    /// store is described.
+    pub const STORE_LIMIT: &str = "store-limit";
+
     /// The codes that are warnings (the crawl goes on), for replaying cached crawls.
     pub const WARNINGS: &[&str] = &[
         STALE_CONSOLIDATED,
@@ -89,6 +96,7 @@ pub mod code {
         NON_STANDARD_JSON,
         COORDINATE_UNREADABLE,
         TIME_UNDECODABLE,
+        STORE_LIMIT,
     ];
 }
 
@@ -231,6 +239,8 @@ pub struct ReadOptions {
     pub zarr_format: Option<u8>,
     /// How many requests may be in flight at once while walking an unconsolidated hierarchy.
     pub concurrency: usize,
+    /// `[crawl.limits]`: the largest metadata document read, the most arrays described.
+    pub limits: CrawlLimits,
 }
 
 impl Default for ReadOptions {
@@ -238,6 +248,7 @@ impl Default for ReadOptions {
         Self {
             zarr_format: None,
             concurrency: 16,
+            limits: CrawlLimits::default(),
         }
     }
 }
@@ -271,7 +282,8 @@ pub async fn read_hierarchy_with(
     prefix: &Path,
     options: &ReadOptions,
 ) -> Result<Hierarchy, MetadataProblem> {
-    let reader = Reader::new(Arc::clone(&store), prefix.clone(), options.concurrency);
+    let reader = Reader::new(Arc::clone(&store), prefix.clone(), options.concurrency)
+        .with_limits(options.limits);
     let nodes = read_nodes(&reader, options.zarr_format).await?;
     Ok(finish(&store, prefix, nodes, reader.requests()))
 }
@@ -362,6 +374,9 @@ async fn read_nodes(reader: &Reader, hint: Option<u8>) -> Result<Nodes, Metadata
             _ => v2::root_array(reader, &document).await?,
         };
         nodes.warnings.extend(warnings);
+        if let Some(problem) = nodes.over_budget(&reader.key("", file)) {
+            nodes.warnings.push(problem);
+        }
         return Ok(nodes);
     }
     Err(not_a_store(reader).await)
@@ -422,7 +437,17 @@ where
             .buffered(reader.concurrency())
             .try_collect::<Vec<_>>()
             .await?;
-        let read = stream::iter(children.into_iter().flatten())
+        let mut children: Vec<String> = children.into_iter().flatten().collect();
+        // Each folder costs a request: read no more of them than the budget can take.
+        let room = nodes
+            .budget
+            .saturating_mul(2)
+            .saturating_sub(nodes.arrays.len() + nodes.groups.len());
+        if children.len() > room {
+            nodes.unread = nodes.unread.saturating_add((children.len() - room) as u64);
+            children.truncate(room);
+        }
+        let read = stream::iter(children)
             .map(&read)
             .buffered(reader.concurrency())
             .try_collect::<Vec<_>>()
@@ -431,12 +456,12 @@ where
         for (node, warnings) in read {
             nodes.warnings.extend(warnings);
             match node {
-                Some(Node::Array(array)) => nodes.arrays.push(*array),
-                Some(Node::Group(group)) => {
+                Some(Node::Array(array)) if nodes.admit(true) => nodes.arrays.push(*array),
+                Some(Node::Group(group)) if nodes.admit(false) => {
                     frontier.push(group.path.clone());
                     nodes.groups.push(group);
                 }
-                None => {}
+                _ => {}
             }
         }
     }
@@ -451,17 +476,73 @@ struct Nodes {
     groups: Vec<GroupMeta>,
     arrays: Vec<ArrayMeta>,
     warnings: Vec<MetadataProblem>,
+    /// Most arrays (and, apart, most groups) kept: `[crawl.limits] max_arrays`.
+    budget: usize,
+    /// Arrays and groups found past the budget.
+    skipped_arrays: u64,
+    skipped_groups: u64,
+    /// Folders of an unconsolidated store not read at all, past the budget.
+    unread: u64,
 }
 
 impl Nodes {
-    fn new(zarr_format: u8, consolidated: bool) -> Self {
+    fn new(zarr_format: u8, consolidated: bool, budget: usize) -> Self {
         Self {
             zarr_format,
             consolidated,
             groups: Vec::new(),
             arrays: Vec::new(),
             warnings: Vec::new(),
+            budget,
+            skipped_arrays: 0,
+            skipped_groups: 0,
+            unread: 0,
         }
+    }
+
+    /// Whether one more array (or group) fits the budget; the ones that do not are counted.
+    /// The root group always fits.
+    fn admit(&mut self, array: bool) -> bool {
+        if array && self.arrays.len() < self.budget {
+            return true;
+        }
+        if !array && (self.groups.len() < self.budget || self.groups.is_empty()) {
+            return true;
+        }
+        if array {
+            self.skipped_arrays += 1;
+        } else {
+            self.skipped_groups += 1;
+        }
+        false
+    }
+
+    /// One `store-limit` warning at `key` when anything was left out.
+    fn over_budget(&self, key: &str) -> Option<MetadataProblem> {
+        if self.skipped_arrays + self.skipped_groups + self.unread == 0 {
+            return None;
+        }
+        let mut left = Vec::new();
+        for (count, what) in [
+            (self.skipped_arrays, "arrays"),
+            (self.skipped_groups, "groups"),
+            (self.unread, "folders not read"),
+        ] {
+            if count > 0 {
+                left.push(format!("{count} {what}"));
+            }
+        }
+        Some(MetadataProblem::new(
+            key,
+            code::STORE_LIMIT,
+            format!(
+                "the store holds more than {} arrays or groups, the `[crawl.limits] max_arrays` \
+                 limit: the first {} of each (in path order) are described, {} are left out",
+                self.budget,
+                self.budget,
+                left.join(", ")
+            ),
+        ))
     }
 }
 
@@ -472,6 +553,7 @@ fn finish(store: &Arc<dyn ObjectStore>, prefix: &Path, nodes: Nodes, requests: u
         mut groups,
         mut arrays,
         mut warnings,
+        ..
     } = nodes;
     for array in &mut arrays {
         match zarrs_array(Arc::clone(store), prefix, array) {
@@ -494,6 +576,12 @@ fn finish(store: &Arc<dyn ObjectStore>, prefix: &Path, nodes: Nodes, requests: u
         warnings,
         requests,
     }
+}
+
+/// The object at store key `key`, named as it is (see `reader.rs`), for reads outside zarrs.
+#[must_use]
+pub fn object_path(key: &str) -> Path {
+    reader::location(key)
 }
 
 /// Joins a node path and a child name (`""` is the root).

@@ -4,11 +4,13 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use futures::StreamExt;
 use object_store::path::Path;
-use object_store::{ObjectStore, ObjectStoreExt};
+use object_store::{GetResult, ObjectStore, ObjectStoreExt};
 use serde_json::{Map, Value};
 
 use super::{MetadataProblem, code, join, json};
+use crate::crawl::limits::{CrawlLimits, human_bytes};
 
 /// A store and the prefix where the Zarr store starts.
 pub(super) struct Reader {
@@ -16,6 +18,7 @@ pub(super) struct Reader {
     prefix: Path,
     requests: AtomicU64,
     concurrency: usize,
+    limits: CrawlLimits,
 }
 
 impl Reader {
@@ -25,7 +28,18 @@ impl Reader {
             prefix,
             requests: AtomicU64::new(0),
             concurrency: concurrency.max(1),
+            limits: CrawlLimits::default(),
         }
+    }
+
+    /// The same reader with `limits`.
+    pub(super) fn with_limits(mut self, limits: CrawlLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub(super) fn limits(&self) -> &CrawlLimits {
+        &self.limits
     }
 
     pub(super) fn requests(&self) -> u64 {
@@ -68,12 +82,36 @@ impl Reader {
     async fn get(&self, node: &str, file: &str) -> Result<Option<bytes::Bytes>, MetadataProblem> {
         let location = self.location(node, file);
         self.count();
+        let limit = self.limits.max_metadata_bytes;
+        let too_big = |size: u64| {
+            MetadataProblem::new(
+                self.key(node, file),
+                code::STORE_LIMIT,
+                format!(
+                    "the document is {}, more than the {} `[crawl.limits] max_metadata_bytes` \
+                     limit: the store is not described",
+                    if size > limit {
+                        human_bytes(Some(size))
+                    } else {
+                        format!("more than {}", human_bytes(Some(limit)))
+                    },
+                    human_bytes(Some(limit))
+                ),
+            )
+        };
         let result = match self.store.get(&location).await {
-            Ok(result) => result.bytes().await,
+            Ok(result) => {
+                let size = result.range.end.saturating_sub(result.range.start);
+                if size > limit {
+                    return Err(too_big(size));
+                }
+                read_capped(result, limit).await
+            }
             Err(error) => Err(error),
         };
         match result {
-            Ok(bytes) => Ok(Some(bytes)),
+            Ok(Ok(bytes)) => Ok(Some(bytes)),
+            Ok(Err(seen)) => Err(too_big(seen)),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(error) => Err(MetadataProblem::new(
                 self.key(node, file),
@@ -171,6 +209,26 @@ impl Reader {
         entries.sort();
         Some(entries)
     }
+}
+
+/// The body of `result`, read until it ends or passes `cap` bytes: `Ok(Err(n))` when it passed
+/// (after `n` bytes), whatever size the store declared.
+pub(super) async fn read_capped(
+    result: GetResult,
+    cap: u64,
+) -> Result<Result<bytes::Bytes, u64>, object_store::Error> {
+    let declared = result.range.end.saturating_sub(result.range.start);
+    let mut stream = result.into_stream();
+    let mut body = Vec::with_capacity(usize::try_from(declared.min(cap)).unwrap_or(0));
+    while let Some(part) = stream.next().await {
+        let part = part?;
+        let seen = (body.len() as u64).saturating_add(part.len() as u64);
+        if seen > cap {
+            return Ok(Err(seen));
+        }
+        body.extend_from_slice(&part);
+    }
+    Ok(Ok(bytes::Bytes::from(body)))
 }
 
 /// The object at store key `key` (names `/`-separated, as they are). `Path::from` would

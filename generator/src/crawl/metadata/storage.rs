@@ -13,16 +13,39 @@ use zarrs::storage::{
     AsyncMaybeBytesIterator, AsyncReadableStorageTraits, MaybeBytes, StorageError, StoreKey,
 };
 
-use super::reader::location;
+use super::bounded::ChunkGuard;
+use super::reader::{location, read_capped};
 
-/// Reads keys of an object store for zarrs.
+/// Reads keys of an object store for zarrs; with a guard, chunks are fetched and decoded within
+/// `[crawl.limits]` (see `bounded.rs`).
 pub(super) struct ObjectStorage {
     store: Arc<dyn ObjectStore>,
+    guard: Option<ChunkGuard>,
 }
 
 impl ObjectStorage {
-    pub(super) fn new(store: Arc<dyn ObjectStore>) -> Self {
-        Self { store }
+    pub(super) fn new(store: Arc<dyn ObjectStore>, guard: Option<ChunkGuard>) -> Self {
+        Self { store, guard }
+    }
+
+    fn admit(&self, key: &StoreKey, size: u64) -> Result<(), StorageError> {
+        match &self.guard {
+            Some(guard) => guard.admit(key.as_str(), size).map_err(StorageError::Other),
+            None => Ok(()),
+        }
+    }
+
+    fn check(&self, key: &StoreKey, bytes: &[u8]) -> Result<(), StorageError> {
+        match &self.guard {
+            Some(guard) => guard
+                .check(key.as_str(), bytes)
+                .map_err(StorageError::Other),
+            None => Ok(()),
+        }
+    }
+
+    fn object_cap(&self) -> u64 {
+        self.guard.as_ref().map_or(u64::MAX, |g| g.max_object_bytes)
     }
 }
 
@@ -44,14 +67,25 @@ impl AsyncReadableStorageTraits for ObjectStorage {
     {
         Box::pin(async move {
             let result = match self.store.get(&location(key.as_str())).await {
-                Ok(result) => result.bytes().await,
-                Err(error) => Err(error),
+                Ok(result) => result,
+                Err(object_store::Error::NotFound { .. }) => return Ok(None),
+                Err(error) => return Err(storage_error(&error)),
             };
-            match result {
-                Ok(bytes) => Ok(Some(bytes)),
-                Err(object_store::Error::NotFound { .. }) => Ok(None),
-                Err(error) => Err(storage_error(&error)),
-            }
+            self.admit(key, result.range.end.saturating_sub(result.range.start))?;
+            let bytes = match read_capped(result, self.object_cap()).await {
+                Ok(Ok(bytes)) => bytes,
+                Ok(Err(seen)) => {
+                    // The store sent more than it declared.
+                    self.admit(key, seen)?;
+                    return Err(StorageError::Other(format!(
+                        "{key}: more bytes than declared"
+                    )));
+                }
+                Err(object_store::Error::NotFound { .. }) => return Ok(None),
+                Err(error) => return Err(storage_error(&error)),
+            };
+            self.check(key, &bytes)?;
+            Ok(Some(bytes))
         })
     }
 
@@ -72,6 +106,9 @@ impl AsyncReadableStorageTraits for ObjectStorage {
             let ranges = byte_ranges
                 .map(|range| range.to_range(size))
                 .collect::<Vec<_>>();
+            for range in &ranges {
+                self.admit(key, range.end.saturating_sub(range.start))?;
+            }
             let parts = match self
                 .store
                 .get_ranges(&location(key.as_str()), &ranges)
@@ -82,17 +119,21 @@ impl AsyncReadableStorageTraits for ObjectStorage {
                 Err(error) => return Err(storage_error(&error)),
             };
             let name = key.to_string();
-            let checked = ranges.into_iter().zip(parts).map(move |(range, bytes)| {
-                let expected = range.end.saturating_sub(range.start);
-                if bytes.len() as u64 == expected {
-                    Ok(bytes)
-                } else {
-                    Err(StorageError::Other(format!(
-                        "{name}: expected {expected} bytes of a range, got {}",
-                        bytes.len()
-                    )))
-                }
-            });
+            let checked: Vec<_> = ranges
+                .into_iter()
+                .zip(parts)
+                .map(|(range, bytes)| {
+                    let expected = range.end.saturating_sub(range.start);
+                    if bytes.len() as u64 == expected {
+                        self.check(key, &bytes).map(|()| bytes)
+                    } else {
+                        Err(StorageError::Other(format!(
+                            "{name}: expected {expected} bytes of a range, got {}",
+                            bytes.len()
+                        )))
+                    }
+                })
+                .collect();
             Ok(Some(stream::iter(checked).boxed()))
         })
     }
