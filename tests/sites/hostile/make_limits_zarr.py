@@ -129,7 +129,8 @@ E15 = 10**15
 def fill_value_1e15() -> None:
     # shape and chunks [10^15], no chunk: all fill value, known without materialising 8 PB.
     store = case("limits-zarr-fill-value-1e15")
-    time, time_attrs = v2_array([E15], [E15], fill_value=0.0, dims=["time"],
+    # fill_value null: no _FillValue, so the (absent) values are 0, "2000-01-01".
+    time, time_attrs = v2_array([E15], [E15], fill_value=None, dims=["time"],
                                 attrs={"units": "days since 2000-01-01", "calendar": "standard"})
     # The same size with a chunk object present: refused, one store-limit warning.
     lat, lat_attrs = v2_array([E15], [E15], dims=["lat"], attrs=LAT)

@@ -140,7 +140,8 @@ impl ChunkGuard {
                 Trial::Over => {
                     return Err(format!(
                         "{key}: the chunk decodes to more than {} (its declared size is {}): \
-                         refused as a decompression bomb",
+                         refused as a decompression bomb (`[crawl.limits]`: decoding stops at \
+                         the declared size)",
                         human_bytes(Some(cap)),
                         human_bytes(Some(self.decoded))
                     ));
