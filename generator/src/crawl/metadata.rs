@@ -300,7 +300,16 @@ pub async fn stale_consolidated(
     hierarchy: &Hierarchy,
 ) -> Vec<MetadataProblem> {
     let root_is_array = hierarchy.arrays.iter().any(|a| a.path.is_empty());
-    if !hierarchy.consolidated || root_is_array || store.to_string().contains("HttpStore") {
+    // Past `max_arrays` the hierarchy is cut short on purpose: the store would look stale.
+    let cut = hierarchy
+        .warnings
+        .iter()
+        .any(|w| w.code == code::STORE_LIMIT);
+    if !hierarchy.consolidated
+        || root_is_array
+        || cut
+        || store.to_string().contains("HttpStore")
+    {
         return Vec::new();
     }
     let listed = (!prefix.as_ref().is_empty()).then_some(prefix);
