@@ -553,3 +553,33 @@ async fn add_extents(
         facts.bbox = extent::bounding_box(&latitudes, &longitudes, lon_step);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_past_the_limit_are_counted_in_one() {
+        let warnings: Vec<Problem> = (0..30)
+            .map(|i| {
+                (
+                    format!("a{i}/.zarray"),
+                    code::INVALID_DIMENSION_NAMES,
+                    "bad".to_owned(),
+                )
+            })
+            .chain([("b".to_owned(), code::UNKNOWN_CODEC, "x".to_owned())])
+            .collect();
+        let kept = aggregate(warnings, 5);
+        assert_eq!(kept.len(), 7, "{kept:?}");
+        let summary = kept.last().expect("a summary");
+        assert_eq!(summary.0, "");
+        assert_eq!(summary.1, code::INVALID_DIMENSION_NAMES);
+        assert!(
+            summary.2.starts_with("25 more `invalid-dimension-names`"),
+            "{}",
+            summary.2
+        );
+        assert!(kept.iter().any(|w| w.1 == code::UNKNOWN_CODEC));
+    }
+}

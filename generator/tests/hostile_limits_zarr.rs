@@ -116,14 +116,16 @@ fn fill_values_are_known_without_materialising_and_huge_sizes_do_not_overflow() 
         &["build", "-o", &public.to_string_lossy().into_owned()],
     );
     assert_eq!(output.status.code(), Some(0));
-    let library: Value = serde_json::from_slice(
-        &fs::read(public.join("library.json")).expect("library.json"),
-    )
-    .expect("library.json parses");
+    let library: Value =
+        serde_json::from_slice(&fs::read(public.join("library.json")).expect("library.json"))
+            .expect("library.json parses");
     let facts = &library["datasets"][0]["stores"][0]["crawl"]["facts"];
     // `time` has no chunk: every value is the fill value 0, "days since 2000-01-01".
     let time = facts["time"].to_string();
-    assert!(time.contains("2000-01-01"), "time extent from the fill value: {time}");
+    assert!(
+        time.contains("2000-01-01"),
+        "time extent from the fill value: {time}"
+    );
 
     let case = cases::group_dir("hostile").join("limits-zarr-overflow-2d");
     let public = out.path().join("overflow");
@@ -176,7 +178,11 @@ fn v2_coordinate(store: &Path, name: &str, shape: &[u64], chunks: &[u64], compre
     } else {
         vec!["y".into(), "x".into()]
     };
-    let standard = if name == "lon" { "longitude" } else { "latitude" };
+    let standard = if name == "lon" {
+        "longitude"
+    } else {
+        "latitude"
+    };
     write(&store.join(".zgroup"), r#"{"zarr_format": 2}"#);
     write(
         &store.join(name).join(".zarray"),
@@ -232,7 +238,13 @@ fn hostile_library(root: &Path) {
     let content = root.join("content");
     // A coordinate chunk declared as 1,000 values that inflates to 2 GiB.
     let store = dataset(&content, "zlib-bomb");
-    v2_coordinate(&store, "lat", &[1000], &[1000], serde_json::json!({"id": "zlib", "level": 9}));
+    v2_coordinate(
+        &store,
+        "lat",
+        &[1000],
+        &[1000],
+        serde_json::json!({"id": "zlib", "level": 9}),
+    );
     zlib_bomb(&store.join("lat/0"));
     // The same bomb declared at its size: refused before it is read.
     let store = dataset(&content, "zlib-bomb-declared");
@@ -250,11 +262,29 @@ fn hostile_library(root: &Path) {
     .expect("copy");
     // Shape and chunks [10^15], no chunk.
     let store = dataset(&content, "fill-1e15");
-    v2_coordinate(&store, "lat", &[1_000_000_000_000_000], &[1_000_000_000_000_000], Value::Null);
+    v2_coordinate(
+        &store,
+        "lat",
+        &[1_000_000_000_000_000],
+        &[1_000_000_000_000_000],
+        Value::Null,
+    );
     // 2-D latitude and longitude of 2^32 × 2^32.
     let store = dataset(&content, "overflow-2d");
-    v2_coordinate(&store, "lat", &[1 << 32, 1 << 32], &[1 << 16, 1 << 16], Value::Null);
-    v2_coordinate(&store, "lon", &[1 << 32, 1 << 32], &[1 << 16, 1 << 16], Value::Null);
+    v2_coordinate(
+        &store,
+        "lat",
+        &[1 << 32, 1 << 32],
+        &[1 << 16, 1 << 16],
+        Value::Null,
+    );
+    v2_coordinate(
+        &store,
+        "lon",
+        &[1 << 32, 1 << 32],
+        &[1 << 16, 1 << 16],
+        Value::Null,
+    );
     // 100,000 arrays.
     let store = dataset(&content, "many-arrays");
     many_arrays(&store, 100_000);

@@ -385,3 +385,93 @@ async fn raw_values(
         other => Err(format!("data type `{other}` is not numeric")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use object_store::PutPayload;
+    use object_store::memory::InMemory;
+    use serde_json::{Map, Value, json};
+
+    use super::*;
+
+    fn array(shape: &[u64], chunks: &[u64], fill: Value, attributes: Value) -> ArrayMeta {
+        let metadata = json!({
+            "zarr_format": 2, "shape": shape, "chunks": chunks, "dtype": "<f8",
+            "compressor": null, "fill_value": fill, "filters": null, "order": "C"
+        });
+        ArrayMeta {
+            path: "t".into(),
+            shape: shape.to_vec(),
+            chunks: chunks.to_vec(),
+            shards: None,
+            dtype: "float64".into(),
+            fill_value: fill,
+            codecs: Vec::new(),
+            dimension_names: vec!["t".into()],
+            attributes: attributes.as_object().cloned().unwrap_or_else(Map::new),
+            metadata,
+            decodable: true,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_huge_absent_chunk_is_its_fill_value_without_materialising_it() {
+        let store: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
+        let reader = ValueReader::new(Arc::clone(&store), Path::default());
+        let e15 = 1_000_000_000_000_000;
+        let whole = array(&[e15], &[e15], Value::Null, json!({}));
+        let sample = reader.sample(&whole).await.expect("fill value");
+        assert_eq!(
+            sample,
+            Sample {
+                first_chunk: vec![0.0],
+                last: None,
+                whole: true
+            }
+        );
+
+        let split = array(&[e15], &[e15 / 2], json!(7.0), json!({"_FillValue": 7.0}));
+        let sample = reader.sample(&split).await.expect("fill value");
+        assert!(sample.first_chunk[0].is_nan() && sample.last.is_some_and(f64::is_nan));
+
+        store
+            .put(&Path::from("t/0"), PutPayload::from_static(b"01234567"))
+            .await
+            .expect("in-memory put");
+        let problem = reader.sample(&whole).await.expect_err("refused");
+        assert_eq!(problem.code, code::STORE_LIMIT);
+        assert_eq!(problem.key, "t/0");
+        assert!(problem.message.contains("7.1 PiB"), "{}", problem.message);
+    }
+
+    #[tokio::test]
+    async fn reads_past_the_limits_are_refused_before_any_request() {
+        let store: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
+        let limits = CrawlLimits {
+            max_read_bytes: 1024,
+            ..CrawlLimits::default()
+        };
+        let reader = ValueReader::with_limits(store, Path::default(), limits);
+        let long = array(&[1000], &[1000], Value::Null, json!({}));
+        let problem = reader.read(&long, &[0..1000]).await.expect_err("refused");
+        assert_eq!(problem.code, code::STORE_LIMIT);
+        assert!(
+            problem.message.contains("max_read_bytes"),
+            "{}",
+            problem.message
+        );
+        // 2^32 × 2^32 elements: too big to read whole, without overflowing.
+        let grid = array(
+            &[1 << 32, 1 << 32],
+            &[1 << 16, 1 << 16],
+            Value::Null,
+            json!({}),
+        );
+        assert_eq!(reader.whole(&grid).await, Ok(None));
+        let problem = reader
+            .read(&grid, &[0..1, 0..1])
+            .await
+            .expect_err("chunk too big");
+        assert!(problem.message.contains("32.0 GiB"), "{}", problem.message);
+    }
+}

@@ -305,11 +305,7 @@ pub async fn stale_consolidated(
         .warnings
         .iter()
         .any(|w| w.code == code::STORE_LIMIT);
-    if !hierarchy.consolidated
-        || root_is_array
-        || cut
-        || store.to_string().contains("HttpStore")
-    {
+    if !hierarchy.consolidated || root_is_array || cut || store.to_string().contains("HttpStore") {
         return Vec::new();
     }
     let listed = (!prefix.as_ref().is_empty()).then_some(prefix);
@@ -704,5 +700,113 @@ mod tests {
         assert_eq!(problem.to_string(), "air/.zarray: corrupt-metadata: bad");
         let root = MetadataProblem::new("", code::NOT_A_ZARR_STORE, "nothing");
         assert_eq!(root.to_string(), "not-a-zarr-store: nothing");
+    }
+
+    async fn memory(files: &[(&str, String)]) -> Arc<dyn ObjectStore> {
+        use object_store::{ObjectStoreExt, PutPayload};
+        let store: Arc<dyn ObjectStore> = Arc::new(object_store::memory::InMemory::new());
+        for (key, text) in files {
+            store
+                .put(
+                    &Path::from(*key),
+                    PutPayload::from(text.clone().into_bytes()),
+                )
+                .await
+                .expect("in-memory put");
+        }
+        store
+    }
+
+    fn limited(max_arrays: usize, max_metadata_bytes: u64) -> ReadOptions {
+        ReadOptions {
+            limits: CrawlLimits {
+                max_arrays,
+                max_metadata_bytes,
+                ..CrawlLimits::default()
+            },
+            ..ReadOptions::default()
+        }
+    }
+
+    fn v3_entry(name: &str) -> String {
+        format!(
+            r#""{name}":{{"zarr_format":3,"node_type":"array","shape":[4],"data_type":"float32","chunk_grid":{{"name":"regular","configuration":{{"chunk_shape":[4]}}}},"chunk_key_encoding":{{"name":"default"}},"fill_value":0,"codecs":[{{"name":"bytes"}}]}}"#
+        )
+    }
+
+    #[tokio::test]
+    async fn consolidated_hierarchies_are_described_within_the_array_budget() {
+        let entries: Vec<String> = (0..10).map(|i| v3_entry(&format!("v{i}"))).collect();
+        let root = format!(
+            r#"{{"zarr_format":3,"node_type":"group","consolidated_metadata":{{"kind":"inline","metadata":{{{}}}}}}}"#,
+            entries.join(",")
+        );
+        let store = memory(&[("zarr.json", root)]).await;
+        let hierarchy =
+            read_hierarchy_with(Arc::clone(&store), &Path::default(), &limited(3, 1 << 20))
+                .await
+                .expect("readable");
+        let paths: Vec<&str> = hierarchy.arrays.iter().map(|a| a.path.as_str()).collect();
+        assert_eq!(paths, ["v0", "v1", "v2"]);
+        let limits: Vec<_> = hierarchy
+            .warnings
+            .iter()
+            .filter(|w| w.code == code::STORE_LIMIT)
+            .collect();
+        assert_eq!(limits.len(), 1, "{:?}", hierarchy.warnings);
+        assert_eq!(limits[0].key, "zarr.json");
+        assert!(
+            limits[0].message.contains("7 arrays"),
+            "{}",
+            limits[0].message
+        );
+        assert!(
+            stale_consolidated(&store, &Path::default(), &hierarchy)
+                .await
+                .is_empty()
+        );
+    }
+
+    #[tokio::test]
+    async fn listed_hierarchies_stop_reading_folders_past_the_budget() {
+        let mut files = vec![(".zgroup", r#"{"zarr_format":2}"#.to_owned())];
+        let zarray = r#"{"zarr_format":2,"shape":[2],"chunks":[2],"dtype":"<f4","compressor":null,"fill_value":0,"filters":null,"order":"C"}"#;
+        let keys: Vec<String> = (0..12).map(|i| format!("a{i:02}/.zarray")).collect();
+        for key in &keys {
+            files.push((key.as_str(), zarray.to_owned()));
+        }
+        let store = memory(&files).await;
+        let hierarchy = read_hierarchy_with(store, &Path::default(), &limited(2, 1 << 20))
+            .await
+            .expect("readable");
+        assert_eq!(hierarchy.arrays.len(), 2);
+        let warning = hierarchy
+            .warnings
+            .iter()
+            .find(|w| w.code == code::STORE_LIMIT)
+            .expect("one store-limit warning");
+        assert!(
+            warning.message.contains("folders not read"),
+            "{}",
+            warning.message
+        );
+        // Root + 3 folders read (the budget is 2 arrays and 2 groups), not 12.
+        assert!(hierarchy.requests <= 6, "{} requests", hierarchy.requests);
+    }
+
+    #[tokio::test]
+    async fn a_metadata_document_over_the_limit_is_not_read() {
+        let big = format!(r#"{{"zarr_format":2,"padding":"{}"}}"#, "x".repeat(4096));
+        let store = memory(&[(".zgroup", big)]).await;
+        let problem = read_hierarchy_with(store, &Path::default(), &limited(10, 1024))
+            .await
+            .expect_err("refused");
+        assert_eq!(problem.code, code::STORE_LIMIT);
+        assert_eq!(problem.key, ".zgroup");
+        assert!(
+            problem.message.contains("4.0 KiB, more than the 1.0 KiB"),
+            "{}",
+            problem.message
+        );
     }
 }
