@@ -22,9 +22,10 @@ pub fn run(cli: &Cli, url: &str) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let result = runtime.block_on(crawl::inspect_store(
+    let result = runtime.block_on(crawl::inspect_store_with(
         Arc::clone(&counting) as _,
         &location.prefix,
+        &settings.limits,
     ));
     match result {
         Ok((facts, warnings)) => {
