@@ -97,8 +97,8 @@ impl Sample {
     }
 }
 
-impl std::fmt::Debug for ValueReader {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for ValueReader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The store's own Debug output can hold credentials.
         f.debug_struct("ValueReader")
             .field("prefix", &self.prefix)
