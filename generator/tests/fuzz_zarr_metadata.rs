@@ -221,6 +221,7 @@ fn small_limits() -> CrawlLimits {
     CrawlLimits {
         max_arrays: 4,
         max_metadata_bytes: 64 * 1024,
+        max_metadata_values: 10_000,
         max_chunk_bytes: 1 << 20,
         max_read_bytes: 1 << 20,
         max_object_bytes: 1 << 20,

@@ -18,6 +18,10 @@ pub struct CrawlLimits {
     /// Bytes of one metadata document (`.zmetadata`, `zarr.json`, `.zarray`, `.zattrs`,
     /// `.zgroup`).
     pub max_metadata_bytes: u64,
+    /// JSON values (numbers, strings, lists, objects…) built from one metadata document; a value
+    /// costs tens of bytes in memory, far more than its text. Consolidated entries past
+    /// `max_arrays` are skipped while parsing and do not count.
+    pub max_metadata_values: u64,
     /// Decoded bytes of one chunk (chunk shape × item size, or a shard's index), checked before
     /// it is read; a compressed chunk that decodes to more is refused while it is decoded.
     pub max_chunk_bytes: u64,
@@ -35,7 +39,8 @@ impl Default for CrawlLimits {
     fn default() -> Self {
         Self {
             max_arrays: 2_000,
-            max_metadata_bytes: 32 * MIB,
+            max_metadata_bytes: 64 * MIB,
+            max_metadata_values: 2_000_000,
             max_chunk_bytes: 64 * MIB,
             max_read_bytes: 128 * MIB,
             max_object_bytes: 64 * MIB,

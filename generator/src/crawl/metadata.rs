@@ -25,6 +25,7 @@
 //! [`Hierarchy::warnings`].
 
 pub mod bounded;
+mod budgeted;
 mod decode;
 mod json;
 mod reader;
@@ -379,6 +380,9 @@ async fn read_nodes(reader: &Reader, hint: Option<u8>) -> Result<Nodes, Metadata
             _ => v2::root_array(reader, &document).await?,
         };
         nodes.warnings.extend(warnings);
+        let (arrays, groups) = reader.skipped();
+        nodes.skipped_arrays += arrays;
+        nodes.skipped_groups += groups;
         if let Some(problem) = nodes.over_budget(&reader.key("", file)) {
             nodes.warnings.push(problem);
         }

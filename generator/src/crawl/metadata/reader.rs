@@ -9,6 +9,7 @@ use object_store::path::Path;
 use object_store::{GetResult, ObjectStore, ObjectStoreExt};
 use serde_json::{Map, Value};
 
+use super::budgeted::Budget;
 use super::{MetadataProblem, code, join, json};
 use crate::crawl::limits::{CrawlLimits, human_bytes};
 
@@ -19,6 +20,8 @@ pub(super) struct Reader {
     requests: AtomicU64,
     concurrency: usize,
     limits: CrawlLimits,
+    /// Consolidated entries skipped past `max_arrays`: arrays, groups.
+    skipped: [AtomicU64; 2],
 }
 
 impl Reader {
@@ -29,7 +32,16 @@ impl Reader {
             requests: AtomicU64::new(0),
             concurrency: concurrency.max(1),
             limits: CrawlLimits::default(),
+            skipped: [AtomicU64::new(0), AtomicU64::new(0)],
         }
+    }
+
+    /// Consolidated entries skipped while parsing (arrays, groups).
+    pub(super) fn skipped(&self) -> (u64, u64) {
+        (
+            self.skipped[0].load(Ordering::Relaxed),
+            self.skipped[1].load(Ordering::Relaxed),
+        )
     }
 
     /// The same reader with `limits`.
@@ -131,7 +143,20 @@ impl Reader {
         let Some(bytes) = self.get(node, file).await? else {
             return Ok(None);
         };
-        json::parse(&self.key(node, file), &bytes, warnings).map(Some)
+        let budget = Budget {
+            entries_at: match file {
+                ".zmetadata" => &["metadata"],
+                "zarr.json" => &["consolidated_metadata", "metadata"],
+                _ => &[],
+            },
+            v2: file == ".zmetadata",
+            max_arrays: self.limits.max_arrays,
+            max_values: self.limits.max_metadata_values,
+        };
+        let (document, skipped) = json::parse(&self.key(node, file), &bytes, warnings, budget)?;
+        self.skipped[0].fetch_add(skipped.arrays, Ordering::Relaxed);
+        self.skipped[1].fetch_add(skipped.groups, Ordering::Relaxed);
+        Ok(Some(document))
     }
 
     /// The names of the sub-folders of group `node`, sorted. `metadata_file` is the group's own
