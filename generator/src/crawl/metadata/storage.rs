@@ -8,7 +8,7 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use futures::{StreamExt, stream};
 use object_store::{ObjectStore, ObjectStoreExt};
-use zarrs::storage::byte_range::ByteRangeIterator;
+use zarrs::storage::byte_range::{ByteRange, ByteRangeIterator};
 use zarrs::storage::{
     AsyncMaybeBytesIterator, AsyncReadableStorageTraits, MaybeBytes, StorageError, StoreKey,
 };
@@ -47,6 +47,16 @@ impl ObjectStorage {
     fn object_cap(&self) -> u64 {
         self.guard.as_ref().map_or(u64::MAX, |g| g.max_object_bytes)
     }
+}
+
+/// `range` of an object of `size` bytes, `None` when it does not fit in it.
+fn within(range: &ByteRange, size: u64) -> Option<std::ops::Range<u64>> {
+    let (start, end) = match *range {
+        ByteRange::FromStart(offset, None) => (offset, size),
+        ByteRange::FromStart(offset, Some(length)) => (offset, offset.checked_add(length)?),
+        ByteRange::Suffix(length) => (size.checked_sub(length)?, size),
+    };
+    (start <= end && end <= size).then_some(start..end)
 }
 
 fn storage_error(error: &object_store::Error) -> StorageError {
@@ -103,9 +113,16 @@ impl AsyncReadableStorageTraits for ObjectStorage {
             let Some(size) = self.size_key(key).await? else {
                 return Ok(None);
             };
+            // Not `ByteRange::to_range`: a suffix longer than the object (a shard index bigger
+            // than a hostile shard) underflows there.
             let ranges = byte_ranges
-                .map(|range| range.to_range(size))
-                .collect::<Vec<_>>();
+                .map(|range| within(&range, size))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| {
+                    StorageError::Other(format!(
+                        "{key}: a byte range reaches past the end of the object ({size} bytes)"
+                    ))
+                })?;
             for range in &ranges {
                 self.admit(key, range.end.saturating_sub(range.start))?;
             }
@@ -158,5 +175,20 @@ impl AsyncReadableStorageTraits for ObjectStorage {
 
     fn supports_get_partial(&self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_ranges_never_underflow() {
+        assert_eq!(within(&ByteRange::Suffix(16), 64), Some(48..64));
+        assert_eq!(within(&ByteRange::Suffix(1 << 44), 64), None);
+        assert_eq!(within(&ByteRange::FromStart(8, None), 64), Some(8..64));
+        assert_eq!(within(&ByteRange::FromStart(8, Some(100)), 64), None);
+        assert_eq!(within(&ByteRange::FromStart(u64::MAX, Some(2)), 64), None);
+        assert_eq!(within(&ByteRange::FromStart(65, None), 64), None);
     }
 }
