@@ -189,7 +189,7 @@ fn store() -> impl Strategy<Value = Store> {
             }
         ),
         // Zarr 3 with consolidated metadata.
-        (v3_array(), chunk.clone()).prop_map(|(array, chunk)| {
+        (v3_array(), chunk).prop_map(|(array, chunk)| {
             let root = json!({
                 "zarr_format": 3, "node_type": "group", "attributes": {},
                 "consolidated_metadata": {"kind": "inline", "must_understand": false,

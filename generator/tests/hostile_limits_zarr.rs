@@ -111,10 +111,7 @@ fn fill_values_are_known_without_materialising_and_huge_sizes_do_not_overflow() 
     let case = cases::group_dir("hostile").join("limits-zarr-fill-value-1e15");
     let out = tempfile::tempdir().expect("tempdir");
     let public = out.path().join("public");
-    let output = run(
-        &case,
-        &["build", "-o", &public.to_string_lossy().into_owned()],
-    );
+    let output = run(&case, &["build", "-o", &public.to_string_lossy()]);
     assert_eq!(output.status.code(), Some(0));
     let library: Value =
         serde_json::from_slice(&fs::read(public.join("library.json")).expect("library.json"))
@@ -129,10 +126,7 @@ fn fill_values_are_known_without_materialising_and_huge_sizes_do_not_overflow() 
 
     let case = cases::group_dir("hostile").join("limits-zarr-overflow-2d");
     let public = out.path().join("overflow");
-    let output = run(
-        &case,
-        &["build", "-o", &public.to_string_lossy().into_owned()],
-    );
+    let output = run(&case, &["build", "-o", &public.to_string_lossy()]);
     assert_eq!(output.status.code(), Some(0));
     let page = fs::read_to_string(public.join("datasets/store/index.html")).expect("page");
     assert!(page.contains("more than 16 EiB"), "the size saturates");
@@ -172,7 +166,7 @@ fn dataset(content: &Path, id: &str) -> PathBuf {
     folder.join("store.zarr")
 }
 
-fn v2_coordinate(store: &Path, name: &str, shape: &[u64], chunks: &[u64], compressor: Value) {
+fn v2_coordinate(store: &Path, name: &str, shape: &[u64], chunks: &[u64], compressor: &Value) {
     let dims: Vec<String> = if shape.len() == 1 {
         vec![name.to_owned()]
     } else {
@@ -243,7 +237,7 @@ fn hostile_library(root: &Path) {
         "lat",
         &[1000],
         &[1000],
-        serde_json::json!({"id": "zlib", "level": 9}),
+        &serde_json::json!({"id": "zlib", "level": 9}),
     );
     zlib_bomb(&store.join("lat/0"));
     // The same bomb declared at its size: refused before it is read.
@@ -253,7 +247,7 @@ fn hostile_library(root: &Path) {
         "lat",
         &[1 << 28],
         &[1 << 28],
-        serde_json::json!({"id": "zlib", "level": 9}),
+        &serde_json::json!({"id": "zlib", "level": 9}),
     );
     fs::copy(
         content.join("datasets/zlib-bomb/store.zarr/lat/0"),
@@ -267,7 +261,7 @@ fn hostile_library(root: &Path) {
         "lat",
         &[1_000_000_000_000_000],
         &[1_000_000_000_000_000],
-        Value::Null,
+        &Value::Null,
     );
     // 2-D latitude and longitude of 2^32 × 2^32.
     let store = dataset(&content, "overflow-2d");
@@ -276,14 +270,14 @@ fn hostile_library(root: &Path) {
         "lat",
         &[1 << 32, 1 << 32],
         &[1 << 16, 1 << 16],
-        Value::Null,
+        &Value::Null,
     );
     v2_coordinate(
         &store,
         "lon",
         &[1 << 32, 1 << 32],
         &[1 << 16, 1 << 16],
-        Value::Null,
+        &Value::Null,
     );
     // 100,000 arrays.
     let store = dataset(&content, "many-arrays");

@@ -394,7 +394,7 @@ mod tests {
 
     use super::*;
 
-    fn array(shape: &[u64], chunks: &[u64], fill: Value, attributes: Value) -> ArrayMeta {
+    fn array(shape: &[u64], chunks: &[u64], fill: Value, attributes: &Value) -> ArrayMeta {
         let metadata = json!({
             "zarr_format": 2, "shape": shape, "chunks": chunks, "dtype": "<f8",
             "compressor": null, "fill_value": fill, "filters": null, "order": "C"
@@ -419,7 +419,7 @@ mod tests {
         let store: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
         let reader = ValueReader::new(Arc::clone(&store), Path::default());
         let e15 = 1_000_000_000_000_000;
-        let whole = array(&[e15], &[e15], Value::Null, json!({}));
+        let whole = array(&[e15], &[e15], Value::Null, &json!({}));
         let sample = reader.sample(&whole).await.expect("fill value");
         assert_eq!(
             sample,
@@ -430,7 +430,7 @@ mod tests {
             }
         );
 
-        let split = array(&[e15], &[e15 / 2], json!(7.0), json!({"_FillValue": 7.0}));
+        let split = array(&[e15], &[e15 / 2], json!(7.0), &json!({"_FillValue": 7.0}));
         let sample = reader.sample(&split).await.expect("fill value");
         assert!(sample.first_chunk[0].is_nan() && sample.last.is_some_and(f64::is_nan));
 
@@ -452,8 +452,11 @@ mod tests {
             ..CrawlLimits::default()
         };
         let reader = ValueReader::with_limits(store, Path::default(), limits);
-        let long = array(&[1000], &[1000], Value::Null, json!({}));
-        let problem = reader.read(&long, &[0..1000]).await.expect_err("refused");
+        let long = array(&[1000], &[1000], Value::Null, &json!({}));
+        let problem = reader
+            .read(&long, std::slice::from_ref(&(0..1000)))
+            .await
+            .expect_err("refused");
         assert_eq!(problem.code, code::STORE_LIMIT);
         assert!(
             problem.message.contains("max_read_bytes"),
@@ -465,7 +468,7 @@ mod tests {
             &[1 << 32, 1 << 32],
             &[1 << 16, 1 << 16],
             Value::Null,
-            json!({}),
+            &json!({}),
         );
         assert_eq!(reader.whole(&grid).await, Ok(None));
         let problem = reader
