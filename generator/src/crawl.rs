@@ -93,7 +93,6 @@ pub fn crawl_library(
         .clone()
         .unwrap_or_else(|| content_dir.to_string_lossy().into_owned());
     let mut targets = Vec::new();
-    let mut anchors = BTreeMap::new();
     for (d, dataset) in library.datasets.iter().enumerate() {
         for (s, store) in dataset.stores.iter().enumerate() {
             targets.push((
@@ -103,12 +102,9 @@ pub fn crawl_library(
                 store.local_path.clone(),
                 store.scheme,
             ));
-            anchors.insert(
-                (d, s),
-                anchor::store_location(content_dir, &label, dataset, &store.url),
-            );
         }
     }
+    let mut anchors = anchor::Anchors::new(content_dir, &label);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -170,11 +166,15 @@ pub fn crawl_library(
         }
         for (location, code, message, error) in outcome.problems {
             // A limit points at the content that named the store; the message names the key.
-            let (at, message) = match anchors.get(&(outcome.dataset, outcome.store)) {
-                Some(anchor) if code == code::STORE_LIMIT => {
-                    (anchor.clone(), format!("{location}: {message}"))
-                }
-                _ => (At::file(location), message),
+            let (at, message) = if code == code::STORE_LIMIT {
+                let dataset = &library.datasets[outcome.dataset];
+                let url = &dataset.stores[outcome.store].url;
+                (
+                    anchors.location(outcome.dataset, dataset, url),
+                    format!("{location}: {message}"),
+                )
+            } else {
+                (At::file(location), message)
             };
             if error {
                 diagnostics.error(code, at, message);
