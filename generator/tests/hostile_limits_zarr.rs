@@ -39,9 +39,13 @@ fn messages(stdout: &[u8]) -> Vec<String> {
 fn must_say(case: &str) -> &'static [&'static str] {
     match case {
         "limits-zarr-fill-value-1e15" => &["store.zarr/lat/0", "max_chunk_bytes", "7.1 PiB"],
-        "limits-zarr-zlib-bomb" | "limits-zarr-zstd-header" | "limits-zarr-blosc-header" => {
-            &["store.zarr/lat", "lat/0", "decompression bomb"]
-        }
+        "limits-zarr-zlib-bomb"
+        | "limits-zarr-gzip-bomb"
+        | "limits-zarr-bz2-bomb"
+        | "limits-zarr-zstd-header"
+        | "limits-zarr-blosc-header" => &["store.zarr/lat", "lat/0", "decompression bomb"],
+        "limits-zarr-sharded-bomb" => &["store.zarr/lat", "lat/c/0", "decompression bomb"],
+        "limits-zarr-many-folders" => &["store.zarr/.zgroup", "max_arrays", "folders not read"],
         "limits-zarr-many-arrays" => &["store.zarr/zarr.json", "max_arrays", "5 arrays"],
         "limits-zarr-metadata-size" => &["store.zarr/.zmetadata", "max_metadata_bytes"],
         "limits-zarr-chunk-object" => &["store.zarr/lat", "max_object_bytes"],
@@ -54,7 +58,7 @@ fn must_say(case: &str) -> &'static [&'static str] {
 #[test]
 fn limits_zarr_cases_give_their_diagnostics_and_the_build_goes_on() {
     let cases = limit_cases();
-    assert!(cases.len() >= 10, "{} limits-zarr cases", cases.len());
+    assert!(cases.len() >= 14, "{} limits-zarr cases", cases.len());
     let mut report = String::new();
     for case in &cases {
         let case_name = name(case);

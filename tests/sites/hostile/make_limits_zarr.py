@@ -7,6 +7,8 @@ generator/tests/hostile_limits_zarr.rs. Run from anywhere: `python3 make_limits_
 Each case is rewritten from scratch except its `expected*.txt` and `forbidden.txt`.
 """
 
+import bz2
+import gzip
 import json
 import shutil
 import struct
@@ -256,7 +258,63 @@ def read_size() -> None:
     v2_store(store, {"lat": (lat, attrs)})
 
 
+def gzip_bomb() -> None:
+    store = case("limits-zarr-gzip-bomb")
+    lat, attrs = v2_array([1000], [1000], compressor={"id": "gzip", "level": 9},
+                          dims=["lat"], attrs=LAT)
+    v2_store(store, {"lat": (lat, attrs)})
+    chunk(store, "lat/0", gzip.compress(b"\0" * (32 << 20), 9, mtime=0))
+
+
+def bz2_bomb() -> None:
+    store = case("limits-zarr-bz2-bomb")
+    lat, attrs = v2_array([1000], [1000], compressor={"id": "bz2", "level": 9},
+                          dims=["lat"], attrs=LAT)
+    v2_store(store, {"lat": (lat, attrs)})
+    chunk(store, "lat/0", bz2.compress(b"\0" * (64 << 20), 9))
+
+
+def sharded_bomb() -> None:
+    # Zarr 3 sharding: the first inner chunk (declared as one float64) is a gzip bomb; it is read
+    # as a byte range of the shard, and refused there.
+    store = case("limits-zarr-sharded-bomb")
+    lat = {
+        "zarr_format": 3,
+        "node_type": "array",
+        "shape": [2],
+        "data_type": "float64",
+        "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": [2]}},
+        "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
+        "fill_value": 0.0,
+        "codecs": [{"name": "sharding_indexed", "configuration": {
+            "chunk_shape": [1],
+            "codecs": [{"name": "bytes", "configuration": {"endian": "little"}},
+                       {"name": "gzip", "configuration": {"level": 9}}],
+            "index_codecs": [{"name": "bytes", "configuration": {"endian": "little"}}],
+            "index_location": "end"}}],
+        "dimension_names": ["lat"],
+        "attributes": LAT,
+    }
+    write_json(store / "zarr.json", {"zarr_format": 3, "node_type": "group", "attributes": {}})
+    write_json(store / "lat" / "zarr.json", lat)
+    bomb = gzip.compress(b"\0" * (32 << 20), 9, mtime=0)
+    empty = 0xFFFFFFFFFFFFFFFF
+    index = struct.pack("<QQQQ", 0, len(bomb), empty, empty)
+    chunk(store, "lat/c/0", bomb + index)
+
+
+def many_folders() -> None:
+    # An unconsolidated Zarr 2 hierarchy listed folder by folder: reading stops at the budget.
+    store = case("limits-zarr-many-folders", {"max_arrays": 2})
+    write_json(store / ".zgroup", {"zarr_format": 2})
+    for i in range(8):
+        zarray, zattrs = v2_array([4], [4], dims=[f"d{i}"])
+        write_json(store / f"v{i}" / ".zarray", zarray)
+        write_json(store / f"v{i}" / ".zattrs", zattrs)
+
+
 if __name__ == "__main__":
     for make in (fill_value_1e15, zlib_bomb, zstd_header_bomb, blosc_header_bomb, overflow_2d,
-                 many_arrays, metadata_size, chunk_object, shard_index, read_size):
+                 many_arrays, metadata_size, chunk_object, shard_index, read_size, gzip_bomb,
+                 bz2_bomb, sharded_bomb, many_folders):
         make()
