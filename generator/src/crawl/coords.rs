@@ -18,7 +18,7 @@ use zarrs::storage::AsyncReadableStorageTraits;
 
 use crate::crawl::facts::item_size;
 use crate::crawl::limits::{CrawlLimits, decoded_bytes, elements, human_bytes};
-use crate::crawl::metadata::bounded::{ChunkGuard, StoreBudget, compressors};
+use crate::crawl::metadata::bounded::{ChunkGuard, StoreBudget, compressors, expansion};
 use crate::crawl::metadata::{ArrayMeta, code, zarrs_array_guarded};
 use crate::crawl::packing::{Packing, json_number};
 
@@ -246,7 +246,9 @@ impl ValueReader {
         let item = item_size(&array.dtype);
         let guard = ChunkGuard {
             node: join(self.prefix.as_ref(), &array.path),
-            decoded: decoded_bytes(&array.chunks, item).unwrap_or(u64::MAX),
+            decoded: decoded_bytes(&array.chunks, item)
+                .unwrap_or(u64::MAX)
+                .saturating_mul(expansion(&array.metadata)),
             compressors: compressors(&array.metadata, array.shards.is_some()),
             max_object_bytes: self.limits.max_object_bytes,
             budget: Arc::clone(&self.budget),

@@ -85,7 +85,8 @@ impl Compressor {
 pub struct ChunkGuard {
     /// The array's node (prefix included), to tell chunk keys from metadata keys.
     pub node: String,
-    /// Most bytes one chunk may decode to (its declared decoded size).
+    /// Most bytes the compressors of one chunk may output: its declared decoded size, times
+    /// [`expansion`] for filters that widen values.
     pub decoded: u64,
     /// Bytes-to-bytes codecs of a chunk, in the order they encode.
     pub compressors: Vec<Compressor>,
@@ -139,7 +140,7 @@ impl ChunkGuard {
             data = match trial(*compressor, &data, cap, keep) {
                 Trial::Over => {
                     return Err(format!(
-                        "{key}: the chunk decodes to more than {} (its declared size is {}): \
+                        "{key}: the chunk decodes to more than {} (it may decode to {}): \
                          refused as a decompression bomb (`[crawl.limits]`: decoding stops at \
                          the declared size)",
                         human_bytes(Some(cap)),
@@ -235,6 +236,28 @@ fn blosc_sizes(input: &[u8]) -> Option<(u64, u64)> {
         Some(u64::from(u32::from_le_bytes(bytes)))
     };
     Some((word(4)?, word(8)?))
+}
+
+/// How much wider than the array's values the compressor's output may be: Zarr 2 filters run
+/// before the compressor, and `astype` may store `uint8` values as `float64` (8×); other
+/// filters keep or shrink the size (2× to be safe). 1 without filters (and for Zarr 3, whose
+/// array-to-array codecs keep the size).
+#[must_use]
+pub fn expansion(metadata: &Value) -> u64 {
+    let filters = metadata
+        .get("filters")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    if filters.is_empty() {
+        1
+    } else if filters
+        .iter()
+        .any(|f| f.get("id").and_then(Value::as_str) == Some("astype"))
+    {
+        8
+    } else {
+        2
+    }
 }
 
 /// The bytes-to-bytes codecs of an array's metadata document, in encoding order: Zarr 2's
@@ -367,6 +390,17 @@ mod tests {
             .admit("s.zarr/lat/3", 1)
             .expect_err("over the store budget");
         assert!(message.contains("max_store_bytes"), "{message}");
+    }
+
+    #[test]
+    fn filters_widen_the_cap() {
+        assert_eq!(expansion(&serde_json::json!({"filters": null})), 1);
+        assert_eq!(
+            expansion(&serde_json::json!({"filters": [{"id": "delta"}]})),
+            2
+        );
+        let astype = serde_json::json!({"filters": [{"id": "astype", "encode_dtype": "<f8"}]});
+        assert_eq!(expansion(&astype), 8);
     }
 
     #[test]
