@@ -18,9 +18,9 @@ pub struct CrawlLimits {
     /// Bytes of one metadata document (`.zmetadata`, `zarr.json`, `.zarray`, `.zattrs`,
     /// `.zgroup`).
     pub max_metadata_bytes: u64,
-    /// JSON values (numbers, strings, lists, objects…) built from one metadata document; a value
-    /// costs tens of bytes in memory, far more than its text. Consolidated entries past
-    /// `max_arrays` are skipped while parsing and do not count.
+    /// JSON values (numbers, strings, lists, objects…) built from one store's metadata documents
+    /// in all; a value costs tens of bytes in memory, far more than its text. Consolidated
+    /// entries past `max_arrays` are skipped while parsing and do not count.
     pub max_metadata_values: u64,
     /// Decoded bytes of one chunk (chunk shape × item size, or a shard's index), checked before
     /// it is read; a compressed chunk that decodes to more is refused while it is decoded.

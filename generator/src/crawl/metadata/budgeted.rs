@@ -1,11 +1,13 @@
 //! Metadata documents parsed within a budget, for the crawl stage: at most `max_metadata_values`
-//! JSON values are materialised per document (a value costs tens of bytes as a
-//! `serde_json::Value`, far more than its text), and the entries of consolidated metadata
+//! JSON values are materialised from one store's documents in all (a value costs tens of bytes as
+//! a `serde_json::Value`, far more than its text; the count is shared by documents parsed at
+//! once), and the entries of consolidated metadata
 //! (`metadata` of `.zmetadata`, `consolidated_metadata.metadata` of `zarr.json`) past
 //! `max_arrays` arrays and as many groups are skipped while parsing — counted, never built.
 
 use std::cell::Cell;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
@@ -33,8 +35,11 @@ pub(super) struct Skipped {
 /// The marker of the error a document over its value budget gives.
 pub(super) const OVER_BUDGET: &str = "`[crawl.limits] max_metadata_values`";
 
-struct State {
+struct State<'u> {
     budget: Budget,
+    /// Values built from the store's documents so far, this one included.
+    used: &'u AtomicU64,
+    /// Values built from this document.
     values: Cell<u64>,
     arrays: Cell<usize>,
     groups: Cell<usize>,
@@ -43,29 +48,43 @@ struct State {
     skipped_groups: Cell<u64>,
 }
 
-impl State {
+impl State<'_> {
     fn count<E: serde::de::Error>(&self) -> Result<(), E> {
-        let values = self.values.get() + 1;
-        self.values.set(values);
-        if values > self.budget.max_values {
+        self.values.set(self.values.get() + 1);
+        let used = self.used.fetch_add(1, Ordering::Relaxed) + 1;
+        if used > self.budget.max_values {
             return Err(E::custom(format!(
-                "the document holds more than {} JSON values, the {OVER_BUDGET} limit",
+                "the store's metadata holds more than {} JSON values, the {OVER_BUDGET} limit",
                 self.budget.max_values
             )));
         }
         Ok(())
     }
+
+    /// Gives back the values built since `before` (a dropped entry).
+    fn release(&self, before: u64) {
+        let built = self.values.get().saturating_sub(before);
+        self.used.fetch_sub(built, Ordering::Relaxed);
+        self.values.set(before);
+    }
 }
 
-/// Parses `bytes` as JSON within `budget`.
+/// Parses `bytes` as JSON within `budget`, counting the values built in `used` (shared by the
+/// documents of one store).
 ///
 /// # Errors
 ///
-/// serde_json's error (with line and column) for text that is not JSON, or for a document over
-/// the value budget (its message then holds [`OVER_BUDGET`]).
-pub(super) fn parse(bytes: &[u8], budget: Budget) -> Result<(Value, Skipped), serde_json::Error> {
+/// serde_json's error (with line and column) for text that is not JSON, or for a store over
+/// the value budget (its message then holds [`OVER_BUDGET`]). A document that fails gives its
+/// values back.
+pub(super) fn parse(
+    bytes: &[u8],
+    budget: Budget,
+    used: &AtomicU64,
+) -> Result<(Value, Skipped), serde_json::Error> {
     let state = State {
         budget,
+        used,
         values: Cell::new(0),
         arrays: Cell::new(0),
         groups: Cell::new(0),
@@ -75,12 +94,19 @@ pub(super) fn parse(bytes: &[u8], budget: Budget) -> Result<(Value, Skipped), se
     };
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let path = (!budget.entries_at.is_empty()).then_some(budget.entries_at);
-    let value = Any {
+    let parsed = Any {
         state: &state,
         path,
     }
-    .deserialize(&mut deserializer)?;
-    deserializer.end()?;
+    .deserialize(&mut deserializer)
+    .and_then(|value| deserializer.end().map(|()| value));
+    let value = match parsed {
+        Ok(value) => value,
+        Err(error) => {
+            state.release(0);
+            return Err(error);
+        }
+    };
     Ok((
         value,
         Skipped {
@@ -93,12 +119,12 @@ pub(super) fn parse(bytes: &[u8], budget: Budget) -> Result<(Value, Skipped), se
 /// A value: counted. `path` is `Some` on the way to the consolidated entries (`Some([])`: this
 /// object is them).
 #[derive(Clone, Copy)]
-struct Any<'s> {
-    state: &'s State,
+struct Any<'s, 'u> {
+    state: &'s State<'u>,
     path: Option<&'static [&'static str]>,
 }
 
-impl<'de> DeserializeSeed<'de> for Any<'_> {
+impl<'de> DeserializeSeed<'de> for Any<'_, '_> {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
@@ -106,7 +132,7 @@ impl<'de> DeserializeSeed<'de> for Any<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for Any<'_> {
+impl<'de> Visitor<'de> for Any<'_, '_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -188,7 +214,7 @@ impl<'de> Visitor<'de> for Any<'_> {
     }
 }
 
-impl Any<'_> {
+impl Any<'_, '_> {
     /// One consolidated entry: kept (`Some`) within the budget, otherwise skipped and counted.
     fn entry<'de, A: MapAccess<'de>>(
         self,
@@ -239,7 +265,7 @@ impl Any<'_> {
             return Ok(Some(value));
         }
         skipped.set(skipped.get() + 1);
-        state.values.set(before);
+        state.release(before);
         Ok(None)
     }
 }
@@ -268,17 +294,31 @@ mod tests {
     #[test]
     fn plain_documents_parse_as_serde_json_does() {
         let text = r#"{"a": [1, -2, 3.5, "x", null, true], "b": {"c": {}}}"#;
-        let (value, skipped) = parse(text.as_bytes(), budget(&[], false, 1)).expect("parses");
+        let (value, skipped) =
+            parse(text.as_bytes(), budget(&[], false, 1), &AtomicU64::new(0)).expect("parses");
         assert_eq!(value, serde_json::from_str::<Value>(text).expect("parses"));
         assert_eq!(skipped, Skipped::default());
-        assert!(parse(b"{\"a\": 1} x", budget(&[], false, 1)).is_err());
+        assert!(parse(b"{\"a\": 1} x", budget(&[], false, 1), &AtomicU64::new(0)).is_err());
     }
 
     #[test]
     fn values_past_the_budget_are_an_error() {
         let text = format!("[{}0]", "0,".repeat(2_000));
-        let error = parse(text.as_bytes(), budget(&[], false, 1)).expect_err("over budget");
+        let error = parse(text.as_bytes(), budget(&[], false, 1), &AtomicU64::new(0))
+            .expect_err("over budget");
         assert!(over_budget(&error), "{error}");
+    }
+
+    #[test]
+    fn the_value_budget_is_shared_by_the_documents_of_a_store() {
+        let used = AtomicU64::new(0);
+        let text = format!("[{}0]", "0,".repeat(599));
+        assert!(parse(text.as_bytes(), budget(&[], false, 1), &used).is_ok());
+        assert_eq!(used.load(Ordering::Relaxed), 601);
+        let error = parse(text.as_bytes(), budget(&[], false, 1), &used).expect_err("over");
+        assert!(over_budget(&error), "{error}");
+        // A failed document gives its values back.
+        assert_eq!(used.load(Ordering::Relaxed), 601);
     }
 
     #[test]
@@ -296,6 +336,7 @@ mod tests {
         let (value, skipped) = parse(
             text.as_bytes(),
             budget(&["consolidated_metadata", "metadata"], false, 3),
+            &AtomicU64::new(0),
         )
         .expect("parses: skipped entries do not count against the value budget");
         let kept = value["consolidated_metadata"]["metadata"]
@@ -322,8 +363,12 @@ mod tests {
             entries.insert(format!("g{i}/.zgroup"), json!({"zarr_format": 2}));
         }
         let text = json!({"metadata": entries, "zarr_consolidated_format": 1}).to_string();
-        let (value, skipped) =
-            parse(text.as_bytes(), budget(&["metadata"], true, 2)).expect("parses");
+        let (value, skipped) = parse(
+            text.as_bytes(),
+            budget(&["metadata"], true, 2),
+            &AtomicU64::new(0),
+        )
+        .expect("parses");
         let kept = value["metadata"].as_object().expect("an object");
         assert!(kept.contains_key(".zgroup"));
         assert_eq!(kept.keys().filter(|k| k.ends_with("/.zarray")).count(), 2);

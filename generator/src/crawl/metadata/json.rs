@@ -2,6 +2,8 @@
 //! `NaN` that Python writes), and reading fields with messages that name the field and what was
 //! found instead.
 
+use std::sync::atomic::AtomicU64;
+
 use serde_json::{Map, Value};
 
 use super::budgeted::{self, Budget, OVER_BUDGET, Skipped};
@@ -50,6 +52,7 @@ pub(super) fn parse(
     bytes: &[u8],
     warnings: &mut Vec<MetadataProblem>,
     budget: Budget,
+    used: &AtomicU64,
 ) -> Result<(Map<String, Value>, Skipped), MetadataProblem> {
     let over = |error: &serde_json::Error| {
         MetadataProblem::new(
@@ -58,14 +61,14 @@ pub(super) fn parse(
             format!("{error}: the store is not described"),
         )
     };
-    let (value, skipped) = match budgeted::parse(bytes, budget) {
+    let (value, skipped) = match budgeted::parse(bytes, budget, used) {
         Ok(parsed) => parsed,
         Err(error) if error.to_string().contains(OVER_BUDGET) => return Err(over(&error)),
         Err(error) => {
             // Python's json module writes float('nan') as a bare NaN; zarr-python 2 and xarray
             // attributes are full of them. Read them as strings rather than refuse the store.
             let reparsed =
-                python_floats_as_strings(bytes).map(|fixed| budgeted::parse(&fixed, budget));
+                python_floats_as_strings(bytes).map(|fixed| budgeted::parse(&fixed, budget, used));
             let parsed = match reparsed {
                 Some(Ok(parsed)) => parsed,
                 Some(Err(again)) if again.to_string().contains(OVER_BUDGET) => {
@@ -250,6 +253,7 @@ mod tests {
             b"{\n  \"shape\": [1,\n}",
             &mut warnings,
             plain(),
+            &AtomicU64::new(0),
         )
         .expect_err("fails");
         assert_eq!(error.code, code::CORRUPT_METADATA);
@@ -259,11 +263,19 @@ mod tests {
             "{}",
             error.message
         );
-        let error = parse("k", b"[1]", &mut warnings, plain()).expect_err("fails");
+        let error =
+            parse("k", b"[1]", &mut warnings, plain(), &AtomicU64::new(0)).expect_err("fails");
         assert_eq!(error.message, "must be a JSON object, found [1]");
         assert!(warnings.is_empty());
         let many = format!("{{\"a\": [{}0]}}", "0,".repeat(1_000));
-        let error = parse("k", many.as_bytes(), &mut warnings, plain()).expect_err("fails");
+        let error = parse(
+            "k",
+            many.as_bytes(),
+            &mut warnings,
+            plain(),
+            &AtomicU64::new(0),
+        )
+        .expect_err("fails");
         assert_eq!(error.code, code::STORE_LIMIT);
         assert!(
             error.message.contains("max_metadata_values"),
@@ -280,6 +292,7 @@ mod tests {
             br#"{"a": NaN, "b": [-Infinity, Infinity], "c": "NaN inside", "d": "q\"NaN"}"#,
             &mut warnings,
             plain(),
+            &AtomicU64::new(0),
         )
         .expect("succeeds")
         .0;

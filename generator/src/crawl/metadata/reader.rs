@@ -22,6 +22,8 @@ pub(super) struct Reader {
     limits: CrawlLimits,
     /// Consolidated entries skipped past `max_arrays`: arrays, groups.
     skipped: [AtomicU64; 2],
+    /// JSON values built from this store's documents, against `max_metadata_values`.
+    values: AtomicU64,
 }
 
 impl Reader {
@@ -33,6 +35,7 @@ impl Reader {
             concurrency: concurrency.max(1),
             limits: CrawlLimits::default(),
             skipped: [AtomicU64::new(0), AtomicU64::new(0)],
+            values: AtomicU64::new(0),
         }
     }
 
@@ -153,7 +156,13 @@ impl Reader {
             max_arrays: self.limits.max_arrays,
             max_values: self.limits.max_metadata_values,
         };
-        let (document, skipped) = json::parse(&self.key(node, file), &bytes, warnings, budget)?;
+        let (document, skipped) = json::parse(
+            &self.key(node, file),
+            &bytes,
+            warnings,
+            budget,
+            &self.values,
+        )?;
         self.skipped[0].fetch_add(skipped.arrays, Ordering::Relaxed);
         self.skipped[1].fetch_add(skipped.groups, Ordering::Relaxed);
         Ok(Some(document))
