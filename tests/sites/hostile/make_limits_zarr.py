@@ -313,8 +313,20 @@ def many_folders() -> None:
         write_json(store / f"v{i}" / ".zattrs", zattrs)
 
 
+def attributes_sum() -> None:
+    # Each .zattrs within max_metadata_values, all of them together over it: the budget is the
+    # store's, so many arrays with big attributes do not add up (an error: not described).
+    store = case("limits-zarr-attributes-sum", {"max_metadata_values": 500})
+    write_json(store / ".zgroup", {"zarr_format": 2})
+    for i in range(4):
+        zarray, zattrs = v2_array([4], [4], dims=[f"d{i}"],
+                                  attrs={"flag_values": list(range(200))})
+        write_json(store / f"v{i}" / ".zarray", zarray)
+        write_json(store / f"v{i}" / ".zattrs", zattrs)
+
+
 if __name__ == "__main__":
     for make in (fill_value_1e15, zlib_bomb, zstd_header_bomb, blosc_header_bomb, overflow_2d,
                  many_arrays, metadata_size, chunk_object, shard_index, read_size, gzip_bomb,
-                 bz2_bomb, sharded_bomb, many_folders):
+                 bz2_bomb, sharded_bomb, many_folders, attributes_sum):
         make()
