@@ -12,6 +12,9 @@ use crate::diagnostics::{Location, Position};
 /// Catalog files larger than this are not searched (the position is left out).
 const MAX_SEARCHED: u64 = 4 * 1024 * 1024;
 
+/// A catalog file as diagnostics show it, and the line and column of each `url:` value.
+type Positions = (String, BTreeMap<String, (usize, usize)>);
+
 /// Where the stores of a library are declared, looked up only for the stores that need it and
 /// read once per dataset (a dataset may list thousands of stores).
 #[derive(Debug)]
@@ -19,7 +22,7 @@ pub struct Anchors<'a> {
     content_dir: &'a Path,
     label: &'a str,
     /// Per dataset: the file as diagnostics show it, and the position of each `url:` value.
-    files: HashMap<usize, (String, BTreeMap<String, (usize, usize)>)>,
+    files: HashMap<usize, Positions>,
 }
 
 impl<'a> Anchors<'a> {
