@@ -51,11 +51,7 @@ impl<'a> Anchors<'a> {
     }
 }
 
-fn read(
-    content_dir: &Path,
-    label: &str,
-    dataset: &Dataset,
-) -> (String, BTreeMap<String, (usize, usize)>) {
+fn read(content_dir: &Path, label: &str, dataset: &Dataset) -> Positions {
     let source = Path::new(&dataset.source_file);
     let folder = source.parent().unwrap_or(Path::new(""));
     let catalog = folder.join("catalog.yaml");
