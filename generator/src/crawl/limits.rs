@@ -40,7 +40,7 @@ impl Default for CrawlLimits {
         Self {
             max_arrays: 2_000,
             max_metadata_bytes: 64 * MIB,
-            max_metadata_values: 2_000_000,
+            max_metadata_values: 1_000_000,
             max_chunk_bytes: 64 * MIB,
             max_read_bytes: 128 * MIB,
             max_object_bytes: 64 * MIB,
