@@ -301,6 +301,49 @@ mod tests {
         assert!(parse(b"{\"a\": 1} x", budget(&[], false, 1), &AtomicU64::new(0)).is_err());
     }
 
+    fn json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            (-1e300f64..1e300).prop_map(Value::from),
+            ".{0,8}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 64, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::from),
+                proptest::collection::btree_map(".{0,6}", inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 256, failure_persistence: None, ..Default::default()
+        })]
+
+        /// Within its budget, the parser builds what serde_json builds, and counts every value.
+        #[test]
+        fn within_budget_it_is_serde_json(value in json()) {
+            let text = value.to_string();
+            let big = Budget { max_values: u64::MAX, ..budget(&[], false, 1) };
+            let used = AtomicU64::new(0);
+            let (parsed, _) = parse(text.as_bytes(), big, &used).expect("parses");
+            proptest::prop_assert_eq!(&parsed, &serde_json::from_str::<Value>(&text).expect("json"));
+            fn count(value: &Value) -> u64 {
+                1 + match value {
+                    Value::Array(items) => items.iter().map(count).sum(),
+                    Value::Object(map) => map.values().map(count).sum(),
+                    _ => 0,
+                }
+            }
+            proptest::prop_assert_eq!(used.load(Ordering::Relaxed), count(&value));
+        }
+    }
+
     #[test]
     fn values_past_the_budget_are_an_error() {
         let text = format!("[{}0]", "0,".repeat(2_000));
