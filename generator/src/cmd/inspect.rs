@@ -71,7 +71,8 @@ fn human(url: &str, facts: &StoreFacts) -> String {
         },
         facts.arrays.len(),
         facts.groups.len(),
-        facts.uncompressed_bytes,
+        // Saturated sizes (a hostile store's) read "more than 16 EiB".
+        crawl::limits::human_bytes(Some(facts.uncompressed_bytes)),
         facts.chunk_count
     );
     if let Some(time) = &facts.time {
