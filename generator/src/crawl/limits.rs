@@ -12,7 +12,7 @@ const MIB: u64 = 1024 * 1024;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CrawlLimits {
-    /// Arrays described per store; the rest (by path) are left out, with one diagnostic.
+    /// Arrays described per store; the rest are left out, with one diagnostic.
     /// Groups have the same budget.
     pub max_arrays: usize,
     /// Bytes of one metadata document (`.zmetadata`, `zarr.json`, `.zarray`, `.zattrs`,

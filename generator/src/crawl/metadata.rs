@@ -532,13 +532,15 @@ impl Nodes {
             return None;
         }
         let mut left = Vec::new();
-        for (count, what) in [
-            (self.skipped_arrays, "arrays"),
-            (self.skipped_groups, "groups"),
-            (self.unread, "folders not read"),
+        for (count, one, many) in [
+            (self.skipped_arrays, "array", "arrays"),
+            (self.skipped_groups, "group", "groups"),
+            (self.unread, "folder not read", "folders not read"),
         ] {
-            if count > 0 {
-                left.push(format!("{count} {what}"));
+            match count {
+                0 => {}
+                1 => left.push(format!("1 {one}")),
+                _ => left.push(format!("{count} {many}")),
             }
         }
         Some(MetadataProblem::new(
@@ -546,7 +548,7 @@ impl Nodes {
             code::STORE_LIMIT,
             format!(
                 "the store holds more than {} arrays or groups, the `[crawl.limits] max_arrays` \
-                 limit: the first {} of each (in path order) are described, {} are left out",
+                 limit: the first {} of each are described, and left out: {}",
                 self.budget,
                 self.budget,
                 left.join(", ")

@@ -140,9 +140,9 @@ impl ChunkGuard {
             data = match trial(*compressor, &data, cap, keep) {
                 Trial::Over => {
                     return Err(format!(
-                        "{key}: the chunk decodes to more than {} (it may decode to {}): \
-                         refused as a decompression bomb (`[crawl.limits]`: decoding stops at \
-                         the declared size)",
+                        "{key}: the chunk decodes to more than {}, though its shape and data \
+                         type make {}: refused as a decompression bomb (`[crawl.limits]`: \
+                         decoding stops at the declared size)",
                         human_bytes(Some(cap)),
                         human_bytes(Some(self.decoded))
                     ));
