@@ -3,12 +3,14 @@
 //! records them on the library's stores. Stores that cannot be read are
 //! diagnostics and are marked as failed; the build goes on.
 
+pub mod anchor;
 pub mod cache;
 pub mod cftime;
 pub mod coords;
 pub mod counting;
 pub mod extent;
 pub mod facts;
+pub mod limits;
 pub mod location;
 pub mod metadata;
 pub mod packing;
@@ -25,6 +27,7 @@ use crate::content::boundary::Boundary;
 use crate::crawl::cache::{CachedWarning, CrawlCache, Entry};
 use crate::crawl::coords::ValueReader;
 use crate::crawl::counting::CountingStore;
+use crate::crawl::limits::CrawlLimits;
 use crate::crawl::location::CrawlSettings;
 use crate::crawl::metadata::{ArrayMeta, Hierarchy, code};
 use crate::crawl::progress::{Done, Progress, Reporter};
@@ -57,6 +60,8 @@ pub struct CrawlRun {
     pub refresh: bool,
     /// Progress on stderr.
     pub progress: Progress,
+    /// How diagnostics name the content folder (`content`); its path when unset.
+    pub content_label: Option<String>,
 }
 
 /// One store's outcome.
@@ -84,6 +89,10 @@ pub fn crawl_library(
     if !settings.enabled {
         return CrawlReport::default();
     }
+    let label = run
+        .content_label
+        .clone()
+        .unwrap_or_else(|| content_dir.to_string_lossy().into_owned());
     let mut targets = Vec::new();
     for (d, dataset) in library.datasets.iter().enumerate() {
         for (s, store) in dataset.stores.iter().enumerate() {
@@ -96,6 +105,7 @@ pub fn crawl_library(
             ));
         }
     }
+    let mut anchors = anchor::Anchors::new(content_dir, &label);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -156,10 +166,21 @@ pub fn crawl_library(
             Crawl::Skipped { .. } => report.skipped += 1,
         }
         for (location, code, message, error) in outcome.problems {
-            if error {
-                diagnostics.error(code, At::file(location), message);
+            // A limit points at the content that named the store; the message names the key.
+            let (at, message) = if code == code::STORE_LIMIT {
+                let dataset = &library.datasets[outcome.dataset];
+                let url = &dataset.stores[outcome.store].url;
+                (
+                    anchors.location(outcome.dataset, dataset, url),
+                    format!("{location}: {message}"),
+                )
             } else {
-                diagnostics.warning(code, At::file(location), message);
+                (At::file(location), message)
+            };
+            if error {
+                diagnostics.error(code, at, message);
+            } else {
+                diagnostics.warning(code, at, message);
             }
         }
         if let Some((key, entry)) = outcome.entry {
@@ -252,7 +273,11 @@ async fn crawl_target(
             .map_or(key, |rest| rest.trim_start_matches('/'))
             .to_owned()
     };
-    let key = format!("{shown} {:?}", settings.settings_for(target.url));
+    let key = format!(
+        "{shown} {:?} {:?}",
+        settings.settings_for(target.url),
+        settings.limits
+    );
     if let Some(entry) = cache.get(&key)
         && let Some(warnings) = replayable(&entry.warnings)
     {
@@ -270,11 +295,13 @@ async fn crawl_target(
         }
     }
     let fresh = Arc::new(CountingStore::new(Arc::clone(&location.store)));
-    match inspect_store(Arc::clone(&fresh) as _, &location.prefix).await {
+    match inspect_store_with(Arc::clone(&fresh) as _, &location.prefix, &settings.limits).await {
         Ok((facts, warnings)) => {
-            for (key, code, message) in warnings {
+            for (key, code, message) in aggregate(warnings, settings.limits.max_warnings) {
                 outcome.problems.push((
-                    format!("{shown}/{}", relative(&key)),
+                    format!("{shown}/{}", relative(&key))
+                        .trim_end_matches('/')
+                        .to_owned(),
                     code,
                     location.redact(&message),
                     false,
@@ -346,6 +373,34 @@ fn replayable(warnings: &[CachedWarning]) -> Option<Vec<(String, &'static str, S
 
 type Problem = (String, &'static str, String);
 
+/// At most `most` warnings of each code, in order; past that, one more per code saying how many
+/// were left out (keyed by the store itself).
+fn aggregate(warnings: Vec<Problem>, most: usize) -> Vec<Problem> {
+    let mut shown: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut kept = Vec::new();
+    for warning in warnings {
+        let count = shown.entry(warning.1).or_default();
+        *count += 1;
+        if *count <= most {
+            kept.push(warning);
+        }
+    }
+    for (code, count) in shown {
+        if count > most {
+            kept.push((
+                String::new(),
+                code,
+                format!(
+                    "{} more `{code}` warnings in this store are not shown (`[crawl.limits] \
+                     max_warnings` = {most})",
+                    count - most
+                ),
+            ));
+        }
+    }
+    kept
+}
+
 /// Reads the facts of the store at `prefix` of `store`: metadata, then the
 /// coordinate values extents need.
 ///
@@ -356,7 +411,24 @@ pub async fn inspect_store(
     store: Arc<dyn object_store::ObjectStore>,
     prefix: &object_store::path::Path,
 ) -> Result<(StoreFacts, Vec<Problem>), Problem> {
-    let hierarchy = metadata::read_hierarchy(Arc::clone(&store), prefix)
+    inspect_store_with(store, prefix, &CrawlLimits::default()).await
+}
+
+/// [`inspect_store`] within `limits` (`[crawl.limits]`).
+///
+/// # Errors
+///
+/// As [`inspect_store`].
+pub async fn inspect_store_with(
+    store: Arc<dyn object_store::ObjectStore>,
+    prefix: &object_store::path::Path,
+    limits: &CrawlLimits,
+) -> Result<(StoreFacts, Vec<Problem>), Problem> {
+    let options = metadata::ReadOptions {
+        limits: *limits,
+        ..metadata::ReadOptions::default()
+    };
+    let hierarchy = metadata::read_hierarchy_with(Arc::clone(&store), prefix, &options)
         .await
         .map_err(|p| (p.key, p.code, p.message))?;
     let stale = metadata::stale_consolidated(&store, prefix, &hierarchy).await;
@@ -367,7 +439,7 @@ pub async fn inspect_store(
         .map(|p| (p.key.clone(), p.code, p.message.clone()))
         .collect();
     let mut facts = facts::from_hierarchy(&hierarchy);
-    let reader = ValueReader::new(store, prefix.clone());
+    let reader = ValueReader::with_limits(store, prefix.clone(), *limits);
     add_extents(&hierarchy, &mut facts, &reader, &mut warnings).await;
     Ok((facts, warnings))
 }
@@ -394,8 +466,8 @@ async fn add_extents(
         };
         let sample = match reader.sample(array).await {
             Ok(sample) => sample,
-            Err(message) => {
-                warnings.push((array.path.clone(), code::COORDINATE_UNREADABLE, message));
+            Err(problem) => {
+                warnings.push((problem.key, problem.code, problem.message));
                 continue;
             }
         };
@@ -434,7 +506,7 @@ async fn add_extents(
         let scalar_time = hierarchy.arrays.iter().find(|a| {
             a.decodable
                 && a.shape.len() <= 1
-                && a.shape.iter().product::<u64>() <= 1
+                && limits::elements(&a.shape).is_some_and(|n| n <= 1)
                 && extent::axis_of(&a.path, &a.attributes) == Axis::T
         });
         if let Some(array) = scalar_time {
@@ -446,8 +518,8 @@ async fn add_extents(
                     }
                 },
                 Ok(None) => {}
-                Err(message) => {
-                    warnings.push((array.path.clone(), code::COORDINATE_UNREADABLE, message));
+                Err(problem) => {
+                    warnings.push((problem.key, problem.code, problem.message));
                 }
             }
         }
@@ -485,8 +557,8 @@ async fn add_extents(
                     longitudes = lon_values;
                     lon_step = None;
                 }
-                (Err(message), _) | (_, Err(message)) => {
-                    warnings.push((lat.path.clone(), code::COORDINATE_UNREADABLE, message));
+                (Err(problem), _) | (_, Err(problem)) => {
+                    warnings.push((problem.key, problem.code, problem.message));
                 }
                 _ => {}
             }
@@ -494,5 +566,35 @@ async fn add_extents(
     }
     if !latitudes.is_empty() && !longitudes.is_empty() {
         facts.bbox = extent::bounding_box(&latitudes, &longitudes, lon_step);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_past_the_limit_are_counted_in_one() {
+        let warnings: Vec<Problem> = (0..30)
+            .map(|i| {
+                (
+                    format!("a{i}/.zarray"),
+                    code::INVALID_DIMENSION_NAMES,
+                    "bad".to_owned(),
+                )
+            })
+            .chain([("b".to_owned(), code::UNKNOWN_CODEC, "x".to_owned())])
+            .collect();
+        let kept = aggregate(warnings, 5);
+        assert_eq!(kept.len(), 7, "{kept:?}");
+        let summary = kept.last().expect("a summary");
+        assert_eq!(summary.0, "");
+        assert_eq!(summary.1, code::INVALID_DIMENSION_NAMES);
+        assert!(
+            summary.2.starts_with("25 more `invalid-dimension-names`"),
+            "{}",
+            summary.2
+        );
+        assert!(kept.iter().any(|w| w.1 == code::UNKNOWN_CODEC));
     }
 }

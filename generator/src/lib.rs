@@ -140,11 +140,15 @@ pub fn load_library_with_crawl(
         content::load(&content_dir, &label, &mut diagnostics)
     };
     let mut library = resolve::resolve(loaded, &mut diagnostics);
+    let run = crawl::CrawlRun {
+        content_label: Some(label.clone()),
+        ..options.crawl.clone()
+    };
     let report = crawl::crawl_library(
         &mut library,
         &content_dir,
         &options.config.crawl,
-        &options.crawl,
+        &run,
         &mut diagnostics,
     );
     diagnostics.sort();

@@ -20,7 +20,7 @@ use crate::BuildOptions;
 use crate::content::boundary::Boundary;
 use crate::crawl::coords::ValueReader;
 use crate::crawl::location::{self, CrawlSettings};
-use crate::crawl::metadata::read_hierarchy;
+use crate::crawl::metadata::{ReadOptions, read_hierarchy_with};
 use crate::error::Result;
 use crate::output::Output;
 
@@ -138,17 +138,27 @@ fn draw(
         ));
     }
     let values = runtime.block_on(async {
-        let hierarchy = read_hierarchy(Arc::clone(&location.store), &location.prefix)
-            .await
-            .map_err(|p| p.message)?;
+        let options = ReadOptions {
+            limits: crawl.limits,
+            ..ReadOptions::default()
+        };
+        let hierarchy =
+            read_hierarchy_with(Arc::clone(&location.store), &location.prefix, &options)
+                .await
+                .map_err(|p| p.message)?;
         let meta = hierarchy
             .arrays
             .iter()
             .find(|a| a.path == array_facts.path)
             .ok_or_else(|| format!("`{}` is no longer in the store", array_facts.path))?;
-        ValueReader::new(Arc::clone(&location.store), location.prefix.clone())
-            .read(meta, &slice.ranges)
-            .await
+        ValueReader::with_limits(
+            Arc::clone(&location.store),
+            location.prefix.clone(),
+            crawl.limits,
+        )
+        .read(meta, &slice.ranges)
+        .await
+        .map_err(|p| p.message)
     })?;
     let grid = image::Grid::new(values, slice.height, slice.width, slice.flip);
     let (png, width, height) = image::render(&grid, MAX_SIDE)?;

@@ -61,7 +61,7 @@ fn site(stores: &[&str]) -> tempfile::TempDir {
                 std::fs::write(store.join(".zmetadata"), "{\"metadata\": {,}").expect("corrupt");
             }
             "unknown-codec" => copy_tree(
-                &repo().join("../shared/zarr/zarrs_tests_data/v2/array_pcodec_C.zarr"),
+                &repo().join("../shared/zarr/zarrs_tests_data/v2/array_zfpy_C.zarr"),
                 &store,
             ),
             "stale-zmetadata" => {

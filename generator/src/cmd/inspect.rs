@@ -22,9 +22,10 @@ pub fn run(cli: &Cli, url: &str) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let result = runtime.block_on(crawl::inspect_store(
+    let result = runtime.block_on(crawl::inspect_store_with(
         Arc::clone(&counting) as _,
         &location.prefix,
+        &settings.limits,
     ));
     match result {
         Ok((facts, warnings)) => {
@@ -70,7 +71,8 @@ fn human(url: &str, facts: &StoreFacts) -> String {
         },
         facts.arrays.len(),
         facts.groups.len(),
-        facts.uncompressed_bytes,
+        // Saturated sizes (a hostile store's) read "more than 16 EiB".
+        crawl::limits::human_bytes(Some(facts.uncompressed_bytes)),
         facts.chunk_count
     );
     if let Some(time) = &facts.time {

@@ -10,6 +10,7 @@ use almanac_model::{
 use serde_json::Map;
 
 use crate::crawl::extent::axis_of;
+use crate::crawl::limits::decoded_bytes;
 use crate::crawl::metadata::{ArrayMeta, Hierarchy};
 
 /// Facts that metadata alone gives.
@@ -37,8 +38,13 @@ pub fn from_hierarchy(hierarchy: &Hierarchy) -> StoreFacts {
         vertical: None,
         crs: grid_mapping(&hierarchy.arrays),
         provenance: provenance(&root_attributes),
-        uncompressed_bytes: arrays.iter().map(|a| a.uncompressed_bytes).sum(),
-        chunk_count: arrays.iter().map(|a| a.chunk_count).sum(),
+        // Saturating: a store's declared sizes can pass u64::MAX, which reads "more than 16 EiB".
+        uncompressed_bytes: arrays
+            .iter()
+            .fold(0u64, |sum, a| sum.saturating_add(a.uncompressed_bytes)),
+        chunk_count: arrays
+            .iter()
+            .fold(0u64, |sum, a| sum.saturating_add(a.chunk_count)),
         attributes: root_attributes,
         arrays,
     }
@@ -114,7 +120,6 @@ fn roles(arrays: &[ArrayMeta]) -> BTreeMap<&str, VariableRole> {
 }
 
 fn array_facts(array: &ArrayMeta, role: Option<VariableRole>) -> ArrayFacts {
-    let elements: u64 = array.shape.iter().product();
     let per_chunk = array.shards.as_ref().unwrap_or(&array.chunks);
     let chunk_count = if array.shape.is_empty() {
         1
@@ -130,7 +135,7 @@ fn array_facts(array: &ArrayMeta, role: Option<VariableRole>) -> ArrayFacts {
                     size.div_ceil(*chunk)
                 }
             })
-            .product()
+            .fold(1u64, u64::saturating_mul)
     };
     let attr = |key: &str| text(&array.attributes, key).map(str::to_owned);
     ArrayFacts {
@@ -147,7 +152,8 @@ fn array_facts(array: &ArrayMeta, role: Option<VariableRole>) -> ArrayFacts {
         long_name: attr("long_name"),
         standard_name: attr("standard_name"),
         attributes: to_values(&array.attributes),
-        uncompressed_bytes: elements.saturating_mul(item_size(&array.dtype)),
+        uncompressed_bytes: decoded_bytes(&array.shape, item_size(&array.dtype))
+            .unwrap_or(u64::MAX),
         chunk_count,
     }
 }

@@ -21,6 +21,7 @@ pub use self::confined::ConfinedStore;
 pub use self::url::redact_url;
 use self::url::{UrlParts, error_chain, parse_key, percent_decode, redact_text, url_secrets};
 use crate::content::boundary::{Boundary, Refusal};
+use crate::crawl::limits::CrawlLimits;
 
 /// Per-store (or per-bucket, per-host) settings from `almanac.toml` `[[crawl.stores]]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -64,6 +65,8 @@ pub struct CrawlSettings {
     pub cache: bool,
     /// Settings per URL prefix.
     pub stores: Vec<StoreSettings>,
+    /// `[crawl.limits]`: how much of one store is read at most.
+    pub limits: CrawlLimits,
 }
 
 impl Default for CrawlSettings {
@@ -76,6 +79,7 @@ impl Default for CrawlSettings {
             offline: false,
             cache: true,
             stores: Vec::new(),
+            limits: CrawlLimits::default(),
         }
     }
 }

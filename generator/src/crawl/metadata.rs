@@ -24,6 +24,8 @@
 //! metadata readable (an array zarrs cannot decode, malformed dimension names) are warnings in
 //! [`Hierarchy::warnings`].
 
+pub mod bounded;
+mod budgeted;
 mod decode;
 mod json;
 mod reader;
@@ -39,8 +41,9 @@ use object_store::path::Path;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-pub use self::decode::zarrs_array;
+pub use self::decode::{zarrs_array, zarrs_array_guarded};
 use self::reader::Reader;
+use crate::crawl::limits::CrawlLimits;
 
 /// The stable codes of [`MetadataProblem`]s.
 pub mod code {
@@ -79,6 +82,11 @@ pub mod code {
     /// it names is missing, or one in the store is not in it.
     pub const STALE_CONSOLIDATED: &str = "stale-consolidated-metadata";
 
+    /// A `[crawl.limits]` limit was hit: a document, chunk or read too big, too many arrays.
+    /// Fatal for a metadata document too big to read; otherwise a warning and the rest of the
+    /// store is described.
+    pub const STORE_LIMIT: &str = "store-limit";
+
     /// The codes that are warnings (the crawl goes on), for replaying cached crawls.
     pub const WARNINGS: &[&str] = &[
         STALE_CONSOLIDATED,
@@ -89,6 +97,7 @@ pub mod code {
         NON_STANDARD_JSON,
         COORDINATE_UNREADABLE,
         TIME_UNDECODABLE,
+        STORE_LIMIT,
     ];
 }
 
@@ -231,6 +240,8 @@ pub struct ReadOptions {
     pub zarr_format: Option<u8>,
     /// How many requests may be in flight at once while walking an unconsolidated hierarchy.
     pub concurrency: usize,
+    /// `[crawl.limits]`: the largest metadata document read, the most arrays described.
+    pub limits: CrawlLimits,
 }
 
 impl Default for ReadOptions {
@@ -238,6 +249,7 @@ impl Default for ReadOptions {
         Self {
             zarr_format: None,
             concurrency: 16,
+            limits: CrawlLimits::default(),
         }
     }
 }
@@ -271,7 +283,8 @@ pub async fn read_hierarchy_with(
     prefix: &Path,
     options: &ReadOptions,
 ) -> Result<Hierarchy, MetadataProblem> {
-    let reader = Reader::new(Arc::clone(&store), prefix.clone(), options.concurrency);
+    let reader = Reader::new(Arc::clone(&store), prefix.clone(), options.concurrency)
+        .with_limits(options.limits);
     let nodes = read_nodes(&reader, options.zarr_format).await?;
     Ok(finish(&store, prefix, nodes, reader.requests()))
 }
@@ -288,7 +301,12 @@ pub async fn stale_consolidated(
     hierarchy: &Hierarchy,
 ) -> Vec<MetadataProblem> {
     let root_is_array = hierarchy.arrays.iter().any(|a| a.path.is_empty());
-    if !hierarchy.consolidated || root_is_array || store.to_string().contains("HttpStore") {
+    // Past `max_arrays` the hierarchy is cut short on purpose: the store would look stale.
+    let cut = hierarchy
+        .warnings
+        .iter()
+        .any(|w| w.code == code::STORE_LIMIT);
+    if !hierarchy.consolidated || root_is_array || cut || store.to_string().contains("HttpStore") {
         return Vec::new();
     }
     let listed = (!prefix.as_ref().is_empty()).then_some(prefix);
@@ -362,6 +380,12 @@ async fn read_nodes(reader: &Reader, hint: Option<u8>) -> Result<Nodes, Metadata
             _ => v2::root_array(reader, &document).await?,
         };
         nodes.warnings.extend(warnings);
+        let (arrays, groups) = reader.skipped();
+        nodes.skipped_arrays += arrays;
+        nodes.skipped_groups += groups;
+        if let Some(problem) = nodes.over_budget(&reader.key("", file)) {
+            nodes.warnings.push(problem);
+        }
         return Ok(nodes);
     }
     Err(not_a_store(reader).await)
@@ -422,7 +446,17 @@ where
             .buffered(reader.concurrency())
             .try_collect::<Vec<_>>()
             .await?;
-        let read = stream::iter(children.into_iter().flatten())
+        let mut children: Vec<String> = children.into_iter().flatten().collect();
+        // Each folder costs a request: read no more of them than the budget can take.
+        let room = nodes
+            .budget
+            .saturating_mul(2)
+            .saturating_sub(nodes.arrays.len() + nodes.groups.len());
+        if children.len() > room {
+            nodes.unread = nodes.unread.saturating_add((children.len() - room) as u64);
+            children.truncate(room);
+        }
+        let read = stream::iter(children)
             .map(&read)
             .buffered(reader.concurrency())
             .try_collect::<Vec<_>>()
@@ -431,12 +465,12 @@ where
         for (node, warnings) in read {
             nodes.warnings.extend(warnings);
             match node {
-                Some(Node::Array(array)) => nodes.arrays.push(*array),
-                Some(Node::Group(group)) => {
+                Some(Node::Array(array)) if nodes.admit(true) => nodes.arrays.push(*array),
+                Some(Node::Group(group)) if nodes.admit(false) => {
                     frontier.push(group.path.clone());
                     nodes.groups.push(group);
                 }
-                None => {}
+                _ => {}
             }
         }
     }
@@ -451,17 +485,75 @@ struct Nodes {
     groups: Vec<GroupMeta>,
     arrays: Vec<ArrayMeta>,
     warnings: Vec<MetadataProblem>,
+    /// Most arrays (and, apart, most groups) kept: `[crawl.limits] max_arrays`.
+    budget: usize,
+    /// Arrays and groups found past the budget.
+    skipped_arrays: u64,
+    skipped_groups: u64,
+    /// Folders of an unconsolidated store not read at all, past the budget.
+    unread: u64,
 }
 
 impl Nodes {
-    fn new(zarr_format: u8, consolidated: bool) -> Self {
+    fn new(zarr_format: u8, consolidated: bool, budget: usize) -> Self {
         Self {
             zarr_format,
             consolidated,
             groups: Vec::new(),
             arrays: Vec::new(),
             warnings: Vec::new(),
+            budget,
+            skipped_arrays: 0,
+            skipped_groups: 0,
+            unread: 0,
         }
+    }
+
+    /// Whether one more array (or group) fits the budget; the ones that do not are counted.
+    /// The root group always fits.
+    fn admit(&mut self, array: bool) -> bool {
+        if array && self.arrays.len() < self.budget {
+            return true;
+        }
+        if !array && (self.groups.len() < self.budget || self.groups.is_empty()) {
+            return true;
+        }
+        if array {
+            self.skipped_arrays += 1;
+        } else {
+            self.skipped_groups += 1;
+        }
+        false
+    }
+
+    /// One `store-limit` warning at `key` when anything was left out.
+    fn over_budget(&self, key: &str) -> Option<MetadataProblem> {
+        if self.skipped_arrays + self.skipped_groups + self.unread == 0 {
+            return None;
+        }
+        let mut left = Vec::new();
+        for (count, one, many) in [
+            (self.skipped_arrays, "array", "arrays"),
+            (self.skipped_groups, "group", "groups"),
+            (self.unread, "folder not read", "folders not read"),
+        ] {
+            match count {
+                0 => {}
+                1 => left.push(format!("1 {one}")),
+                _ => left.push(format!("{count} {many}")),
+            }
+        }
+        Some(MetadataProblem::new(
+            key,
+            code::STORE_LIMIT,
+            format!(
+                "the store holds more than {} arrays or groups, the `[crawl.limits] max_arrays` \
+                 limit: the first {} of each are described, and left out: {}",
+                self.budget,
+                self.budget,
+                left.join(", ")
+            ),
+        ))
     }
 }
 
@@ -472,6 +564,7 @@ fn finish(store: &Arc<dyn ObjectStore>, prefix: &Path, nodes: Nodes, requests: u
         mut groups,
         mut arrays,
         mut warnings,
+        ..
     } = nodes;
     for array in &mut arrays {
         match zarrs_array(Arc::clone(store), prefix, array) {
@@ -494,6 +587,12 @@ fn finish(store: &Arc<dyn ObjectStore>, prefix: &Path, nodes: Nodes, requests: u
         warnings,
         requests,
     }
+}
+
+/// The object at store key `key`, named as it is (see `reader.rs`), for reads outside zarrs.
+#[must_use]
+pub fn object_path(key: &str) -> Path {
+    reader::location(key)
 }
 
 /// Joins a node path and a child name (`""` is the root).
@@ -607,5 +706,114 @@ mod tests {
         assert_eq!(problem.to_string(), "air/.zarray: corrupt-metadata: bad");
         let root = MetadataProblem::new("", code::NOT_A_ZARR_STORE, "nothing");
         assert_eq!(root.to_string(), "not-a-zarr-store: nothing");
+    }
+
+    async fn memory(files: &[(&str, String)]) -> Arc<dyn ObjectStore> {
+        use object_store::{ObjectStoreExt, PutPayload};
+        let store: Arc<dyn ObjectStore> = Arc::new(object_store::memory::InMemory::new());
+        for (key, text) in files {
+            store
+                .put(
+                    &Path::from(*key),
+                    PutPayload::from(text.clone().into_bytes()),
+                )
+                .await
+                .expect("in-memory put");
+        }
+        store
+    }
+
+    fn limited(max_arrays: usize, max_metadata_bytes: u64) -> ReadOptions {
+        ReadOptions {
+            limits: CrawlLimits {
+                max_arrays,
+                max_metadata_bytes,
+                ..CrawlLimits::default()
+            },
+            ..ReadOptions::default()
+        }
+    }
+
+    fn v3_entry(name: &str) -> String {
+        format!(
+            r#""{name}":{{"zarr_format":3,"node_type":"array","shape":[4],"data_type":"float32","chunk_grid":{{"name":"regular","configuration":{{"chunk_shape":[4]}}}},"chunk_key_encoding":{{"name":"default"}},"fill_value":0,"codecs":[{{"name":"bytes"}}]}}"#
+        )
+    }
+
+    #[tokio::test]
+    async fn consolidated_hierarchies_are_described_within_the_array_budget() {
+        let entries: Vec<String> = (0..10).map(|i| v3_entry(&format!("v{i}"))).collect();
+        let root = format!(
+            r#"{{"zarr_format":3,"node_type":"group","consolidated_metadata":{{"kind":"inline","metadata":{{{}}}}}}}"#,
+            entries.join(",")
+        );
+        let store = memory(&[("zarr.json", root)]).await;
+        let hierarchy =
+            read_hierarchy_with(Arc::clone(&store), &Path::default(), &limited(3, 1 << 20))
+                .await
+                .expect("readable");
+        let paths: Vec<&str> = hierarchy.arrays.iter().map(|a| a.path.as_str()).collect();
+        assert_eq!(paths, ["v0", "v1", "v2"]);
+        let limits: Vec<_> = hierarchy
+            .warnings
+            .iter()
+            .filter(|w| w.code == code::STORE_LIMIT)
+            .collect();
+        assert_eq!(limits.len(), 1, "{:?}", hierarchy.warnings);
+        assert_eq!(limits[0].key, "zarr.json");
+        assert!(
+            limits[0].message.contains("7 arrays"),
+            "{}",
+            limits[0].message
+        );
+        assert!(
+            stale_consolidated(&store, &Path::default(), &hierarchy)
+                .await
+                .is_empty()
+        );
+    }
+
+    #[tokio::test]
+    async fn listed_hierarchies_stop_reading_folders_past_the_budget() {
+        let mut files = vec![(".zgroup", r#"{"zarr_format":2}"#.to_owned())];
+        let zarray = r#"{"zarr_format":2,"shape":[2],"chunks":[2],"dtype":"<f4","compressor":null,"fill_value":0,"filters":null,"order":"C"}"#;
+        let keys: Vec<String> = (0..12).map(|i| format!("a{i:02}/.zarray")).collect();
+        for key in &keys {
+            files.push((key.as_str(), zarray.to_owned()));
+        }
+        let store = memory(&files).await;
+        let hierarchy = read_hierarchy_with(store, &Path::default(), &limited(2, 1 << 20))
+            .await
+            .expect("readable");
+        assert_eq!(hierarchy.arrays.len(), 2);
+        let warning = hierarchy
+            .warnings
+            .iter()
+            .find(|w| w.code == code::STORE_LIMIT)
+            .expect("one store-limit warning");
+        assert!(
+            warning.message.contains("folders not read"),
+            "{}",
+            warning.message
+        );
+        // The root's probes, attributes and listing (5), then 3 folders of 2 documents each
+        // (the budget is 2 arrays and 2 groups, the root one of them): not 12 folders.
+        assert_eq!(hierarchy.requests, 11);
+    }
+
+    #[tokio::test]
+    async fn a_metadata_document_over_the_limit_is_not_read() {
+        let big = format!(r#"{{"zarr_format":2,"padding":"{}"}}"#, "x".repeat(4096));
+        let store = memory(&[(".zgroup", big)]).await;
+        let problem = read_hierarchy_with(store, &Path::default(), &limited(10, 1024))
+            .await
+            .expect_err("refused");
+        assert_eq!(problem.code, code::STORE_LIMIT);
+        assert_eq!(problem.key, ".zgroup");
+        assert!(
+            problem.message.contains("4.0 KiB, more than the 1.0 KiB"),
+            "{}",
+            problem.message
+        );
     }
 }

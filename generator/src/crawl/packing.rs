@@ -177,7 +177,7 @@ impl Packing {
 }
 
 /// A JSON number, or one of the names Zarr writes for special floats.
-fn json_number(value: &Value) -> Option<f64> {
+pub(crate) fn json_number(value: &Value) -> Option<f64> {
     match value {
         Value::Number(number) => number.as_f64(),
         Value::String(name) => match name.as_str() {

@@ -26,19 +26,9 @@ pub fn built_at(datasets: &[Dataset], id: &str) -> Option<String> {
         .max()
 }
 
+/// A size for people; `u64::MAX` (sizes saturate there) reads "more than 16 EiB".
 fn human_bytes(bytes: u64) -> String {
-    let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < units.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", units[unit])
-    }
+    crate::crawl::limits::human_bytes(Some(bytes))
 }
 
 fn joined(values: &[u64]) -> String {

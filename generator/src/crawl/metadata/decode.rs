@@ -14,6 +14,7 @@ use zarrs::metadata::v3::MetadataV3;
 use zarrs::plugin::PluginCreateError;
 use zarrs::storage::AsyncReadableStorageTraits;
 
+use super::bounded::ChunkGuard;
 use super::storage::ObjectStorage;
 use super::{ArrayMeta, MetadataProblem, code, join};
 
@@ -33,6 +34,21 @@ pub fn zarrs_array(
     store: Arc<dyn ObjectStore>,
     prefix: &Path,
     array: &ArrayMeta,
+) -> Result<Array<dyn AsyncReadableStorageTraits>, MetadataProblem> {
+    zarrs_array_guarded(store, prefix, array, None)
+}
+
+/// [`zarrs_array`] whose chunk reads go through `guard` (fetch caps, a store budget, decoding
+/// bounded by the declared chunk size; see `bounded.rs`).
+///
+/// # Errors
+///
+/// As [`zarrs_array`].
+pub fn zarrs_array_guarded(
+    store: Arc<dyn ObjectStore>,
+    prefix: &Path,
+    array: &ArrayMeta,
+    guard: Option<ChunkGuard>,
 ) -> Result<Array<dyn AsyncReadableStorageTraits>, MetadataProblem> {
     let node = join(prefix.as_ref(), &array.path);
     let key = join(&node, array.metadata_file());
@@ -83,7 +99,7 @@ pub fn zarrs_array(
             .map(ArrayMetadata::V3)
             .map_err(|error| refuse(format!("zarrs cannot read this zarr.json: {error}")))?,
     };
-    let storage: Arc<dyn AsyncReadableStorageTraits> = Arc::new(ObjectStorage::new(store));
+    let storage: Arc<dyn AsyncReadableStorageTraits> = Arc::new(ObjectStorage::new(store, guard));
     Array::new_with_metadata(storage, &format!("/{node}"), metadata)
         .map_err(|error| diagnose(array, key.clone(), &error))
 }

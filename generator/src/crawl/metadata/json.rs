@@ -2,8 +2,11 @@
 //! `NaN` that Python writes), and reading fields with messages that name the field and what was
 //! found instead.
 
+use std::sync::atomic::AtomicU64;
+
 use serde_json::{Map, Value};
 
+use super::budgeted::{self, Budget, OVER_BUDGET, Skipped};
 use super::{MetadataProblem, code};
 
 /// Where a document came from, for problems: its own object (`air/.zarray`), or an entry of a
@@ -42,25 +45,42 @@ impl Origin {
     }
 }
 
-/// Parses `bytes` (the object at `key`) as a JSON object.
+/// Parses `bytes` (the object at `key`) as a JSON object within `budget` (see `budgeted.rs`),
+/// with the consolidated entries it skipped.
 pub(super) fn parse(
     key: &str,
     bytes: &[u8],
     warnings: &mut Vec<MetadataProblem>,
-) -> Result<Map<String, Value>, MetadataProblem> {
-    let value = match serde_json::from_slice::<Value>(bytes) {
-        Ok(value) => value,
+    budget: Budget,
+    used: &AtomicU64,
+) -> Result<(Map<String, Value>, Skipped), MetadataProblem> {
+    let over = |error: &serde_json::Error| {
+        MetadataProblem::new(
+            key,
+            code::STORE_LIMIT,
+            format!("{error}: the store is not described"),
+        )
+    };
+    let (value, skipped) = match budgeted::parse(bytes, budget, used) {
+        Ok(parsed) => parsed,
+        Err(error) if error.to_string().contains(OVER_BUDGET) => return Err(over(&error)),
         Err(error) => {
             // Python's json module writes float('nan') as a bare NaN; zarr-python 2 and xarray
             // attributes are full of them. Read them as strings rather than refuse the store.
-            let Some(value) = python_floats_as_strings(bytes)
-                .and_then(|fixed| serde_json::from_slice::<Value>(&fixed).ok())
-            else {
-                return Err(MetadataProblem::new(
-                    key,
-                    code::CORRUPT_METADATA,
-                    format!("not valid JSON: {error}"),
-                ));
+            let reparsed =
+                python_floats_as_strings(bytes).map(|fixed| budgeted::parse(&fixed, budget, used));
+            let parsed = match reparsed {
+                Some(Ok(parsed)) => parsed,
+                Some(Err(again)) if again.to_string().contains(OVER_BUDGET) => {
+                    return Err(over(&again));
+                }
+                _ => {
+                    return Err(MetadataProblem::new(
+                        key,
+                        code::CORRUPT_METADATA,
+                        format!("not valid JSON: {error}"),
+                    ));
+                }
             };
             warnings.push(MetadataProblem::new(
                 key,
@@ -68,11 +88,11 @@ pub(super) fn parse(
                 "bare NaN / Infinity (not JSON; Python writes them) read as the strings \
                  \"NaN\" / \"Infinity\" / \"-Infinity\"",
             ));
-            value
+            parsed
         }
     };
     match value {
-        Value::Object(map) => Ok(map),
+        Value::Object(map) => Ok((map, skipped)),
         other => Err(MetadataProblem::new(
             key,
             code::CORRUPT_METADATA,
@@ -216,11 +236,26 @@ mod tests {
 
     use super::*;
 
+    fn plain() -> Budget {
+        Budget {
+            entries_at: &[],
+            v2: false,
+            max_arrays: 10,
+            max_values: 1_000,
+        }
+    }
+
     #[test]
     fn invalid_json_reports_line_and_column() {
         let mut warnings = Vec::new();
-        let error =
-            parse("a/.zarray", b"{\n  \"shape\": [1,\n}", &mut warnings).expect_err("fails");
+        let error = parse(
+            "a/.zarray",
+            b"{\n  \"shape\": [1,\n}",
+            &mut warnings,
+            plain(),
+            &AtomicU64::new(0),
+        )
+        .expect_err("fails");
         assert_eq!(error.code, code::CORRUPT_METADATA);
         assert_eq!(error.key, "a/.zarray");
         assert!(
@@ -228,9 +263,25 @@ mod tests {
             "{}",
             error.message
         );
-        let error = parse("k", b"[1]", &mut warnings).expect_err("fails");
+        let error =
+            parse("k", b"[1]", &mut warnings, plain(), &AtomicU64::new(0)).expect_err("fails");
         assert_eq!(error.message, "must be a JSON object, found [1]");
         assert!(warnings.is_empty());
+        let many = format!("{{\"a\": [{}0]}}", "0,".repeat(1_000));
+        let error = parse(
+            "k",
+            many.as_bytes(),
+            &mut warnings,
+            plain(),
+            &AtomicU64::new(0),
+        )
+        .expect_err("fails");
+        assert_eq!(error.code, code::STORE_LIMIT);
+        assert!(
+            error.message.contains("max_metadata_values"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]
@@ -240,8 +291,11 @@ mod tests {
             "t/.zattrs",
             br#"{"a": NaN, "b": [-Infinity, Infinity], "c": "NaN inside", "d": "q\"NaN"}"#,
             &mut warnings,
+            plain(),
+            &AtomicU64::new(0),
         )
-        .expect("succeeds");
+        .expect("succeeds")
+        .0;
         assert_eq!(
             Value::Object(doc),
             json!({"a": "NaN", "b": ["-Infinity", "Infinity"], "c": "NaN inside", "d": "q\"NaN"})

@@ -4,11 +4,14 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use futures::StreamExt;
 use object_store::path::Path;
-use object_store::{ObjectStore, ObjectStoreExt};
+use object_store::{GetResult, ObjectStore, ObjectStoreExt};
 use serde_json::{Map, Value};
 
+use super::budgeted::Budget;
 use super::{MetadataProblem, code, join, json};
+use crate::crawl::limits::{CrawlLimits, human_bytes};
 
 /// A store and the prefix where the Zarr store starts.
 pub(super) struct Reader {
@@ -16,6 +19,11 @@ pub(super) struct Reader {
     prefix: Path,
     requests: AtomicU64,
     concurrency: usize,
+    limits: CrawlLimits,
+    /// Consolidated entries skipped past `max_arrays`: arrays, groups.
+    skipped: [AtomicU64; 2],
+    /// JSON values built from this store's documents, against `max_metadata_values`.
+    values: AtomicU64,
 }
 
 impl Reader {
@@ -25,7 +33,28 @@ impl Reader {
             prefix,
             requests: AtomicU64::new(0),
             concurrency: concurrency.max(1),
+            limits: CrawlLimits::default(),
+            skipped: [AtomicU64::new(0), AtomicU64::new(0)],
+            values: AtomicU64::new(0),
         }
+    }
+
+    /// Consolidated entries skipped while parsing (arrays, groups).
+    pub(super) fn skipped(&self) -> (u64, u64) {
+        (
+            self.skipped[0].load(Ordering::Relaxed),
+            self.skipped[1].load(Ordering::Relaxed),
+        )
+    }
+
+    /// The same reader with `limits`.
+    pub(super) fn with_limits(mut self, limits: CrawlLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub(super) fn limits(&self) -> &CrawlLimits {
+        &self.limits
     }
 
     pub(super) fn requests(&self) -> u64 {
@@ -68,12 +97,36 @@ impl Reader {
     async fn get(&self, node: &str, file: &str) -> Result<Option<bytes::Bytes>, MetadataProblem> {
         let location = self.location(node, file);
         self.count();
+        let limit = self.limits.max_metadata_bytes;
+        let too_big = |size: u64| {
+            MetadataProblem::new(
+                self.key(node, file),
+                code::STORE_LIMIT,
+                format!(
+                    "the document is {}, more than the {} `[crawl.limits] max_metadata_bytes` \
+                     limit: the store is not described",
+                    if size > limit {
+                        human_bytes(Some(size))
+                    } else {
+                        format!("more than {}", human_bytes(Some(limit)))
+                    },
+                    human_bytes(Some(limit))
+                ),
+            )
+        };
         let result = match self.store.get(&location).await {
-            Ok(result) => result.bytes().await,
+            Ok(result) => {
+                let size = result.range.end.saturating_sub(result.range.start);
+                if size > limit {
+                    return Err(too_big(size));
+                }
+                read_capped(result, limit).await
+            }
             Err(error) => Err(error),
         };
         match result {
-            Ok(bytes) => Ok(Some(bytes)),
+            Ok(Ok(bytes)) => Ok(Some(bytes)),
+            Ok(Err(seen)) => Err(too_big(seen)),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(error) => Err(MetadataProblem::new(
                 self.key(node, file),
@@ -93,7 +146,26 @@ impl Reader {
         let Some(bytes) = self.get(node, file).await? else {
             return Ok(None);
         };
-        json::parse(&self.key(node, file), &bytes, warnings).map(Some)
+        let budget = Budget {
+            entries_at: match file {
+                ".zmetadata" => &["metadata"],
+                "zarr.json" => &["consolidated_metadata", "metadata"],
+                _ => &[],
+            },
+            v2: file == ".zmetadata",
+            max_arrays: self.limits.max_arrays,
+            max_values: self.limits.max_metadata_values,
+        };
+        let (document, skipped) = json::parse(
+            &self.key(node, file),
+            &bytes,
+            warnings,
+            budget,
+            &self.values,
+        )?;
+        self.skipped[0].fetch_add(skipped.arrays, Ordering::Relaxed);
+        self.skipped[1].fetch_add(skipped.groups, Ordering::Relaxed);
+        Ok(Some(document))
     }
 
     /// The names of the sub-folders of group `node`, sorted. `metadata_file` is the group's own
@@ -171,6 +243,26 @@ impl Reader {
         entries.sort();
         Some(entries)
     }
+}
+
+/// The body of `result`, read until it ends or passes `cap` bytes: `Ok(Err(n))` when it passed
+/// (after `n` bytes), whatever size the store declared.
+pub(super) async fn read_capped(
+    result: GetResult,
+    cap: u64,
+) -> Result<Result<bytes::Bytes, u64>, object_store::Error> {
+    let declared = result.range.end.saturating_sub(result.range.start);
+    let mut stream = result.into_stream();
+    let mut body = Vec::with_capacity(usize::try_from(declared.min(cap)).unwrap_or(0));
+    while let Some(part) = stream.next().await {
+        let part = part?;
+        let seen = (body.len() as u64).saturating_add(part.len() as u64);
+        if seen > cap {
+            return Ok(Err(seen));
+        }
+        body.extend_from_slice(&part);
+    }
+    Ok(Ok(bytes::Bytes::from(body)))
 }
 
 /// The object at store key `key` (names `/`-separated, as they are). `Path::from` would

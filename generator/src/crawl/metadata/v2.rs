@@ -64,9 +64,17 @@ pub(super) fn consolidated(
         documents.entry(node).or_default()[slot] = Some(map);
     }
 
-    let mut nodes = Nodes::new(2, true);
+    let mut nodes = Nodes::new(2, true, reader.limits().max_arrays);
     for (node, [zarray, zgroup, zattrs]) in &documents {
         let origin = |file: &str| Origin::entry(key.clone(), join(node, file));
+        let admitted = match (zarray, zgroup) {
+            (Some(_), _) => nodes.admit(true),
+            (None, Some(_)) if !node.is_empty() => nodes.admit(false),
+            _ => true,
+        };
+        if !admitted {
+            continue;
+        }
         let attributes = zattrs.cloned().unwrap_or_default();
         if let Some(zarray) = zarray {
             nodes.arrays.push(array(
@@ -105,7 +113,7 @@ pub(super) async fn root_array(
     reader: &Reader,
     zarray: &Map<String, Value>,
 ) -> Result<Nodes, MetadataProblem> {
-    let mut nodes = Nodes::new(2, false);
+    let mut nodes = Nodes::new(2, false, reader.limits().max_arrays);
     let attributes = reader
         .document("", ZATTRS, &mut nodes.warnings)
         .await?
@@ -122,7 +130,7 @@ pub(super) async fn walk(
     reader: &Reader,
     zgroup: &Map<String, Value>,
 ) -> Result<Nodes, MetadataProblem> {
-    let mut nodes = Nodes::new(2, false);
+    let mut nodes = Nodes::new(2, false, reader.limits().max_arrays);
     json::check_zarr_format(zgroup, 2, &Origin::object(reader.key("", ZGROUP)))?;
     let attributes = reader
         .document("", ZATTRS, &mut nodes.warnings)

@@ -14,20 +14,30 @@ pub(super) const ZARR_JSON: &str = "zarr.json";
 /// A store whose root holds `zarr.json`.
 pub(super) async fn read(
     reader: &Reader,
-    root: Map<String, Value>,
+    mut root: Map<String, Value>,
 ) -> Result<Nodes, MetadataProblem> {
     let origin = Origin::object(reader.key("", ZARR_JSON));
-    let mut nodes = Nodes::new(3, false);
-    match node(reader, "", root.clone(), &origin, &mut nodes.warnings)? {
+    let mut nodes = Nodes::new(3, false, reader.limits().max_arrays);
+    // Taken out rather than cloned with the root: it can be most of a large document.
+    let mut consolidated = Map::new();
+    if let Some(entries) = root.remove("consolidated_metadata") {
+        consolidated.insert("consolidated_metadata".to_owned(), entries);
+    }
+    match node(reader, "", root, &origin, &mut nodes.warnings)? {
         Node::Array(array) => nodes.arrays.push(*array),
         Node::Group(group) => {
             nodes.groups.push(group);
-            match consolidated_entries(&root, &origin)? {
+            match consolidated_entries(&consolidated, &origin)? {
                 Some(entries) => {
                     nodes.consolidated = true;
                     for (path, document) in entries {
+                        let is_array =
+                            document.get("node_type").and_then(Value::as_str) == Some("array");
+                        if !nodes.admit(is_array) {
+                            continue;
+                        }
                         let entry = Origin::entry(origin.key.clone(), path.clone());
-                        match node(reader, &path, document, &entry, &mut nodes.warnings)? {
+                        match node(reader, &path, document.clone(), &entry, &mut nodes.warnings)? {
                             Node::Array(array) => nodes.arrays.push(*array),
                             Node::Group(group) => nodes.groups.push(group),
                         }
@@ -41,15 +51,15 @@ pub(super) async fn read(
 }
 
 /// A consolidated entry: its path from the root and its document.
-type Entry = (String, Map<String, Value>);
+type Entry<'a> = (String, &'a Map<String, Value>);
 
 /// The entries of `consolidated_metadata` (`None` when absent or `null`), with paths from the
 /// root. zarr-python 3 writes every descendant at the root with its full path; entries nested in
 /// a group's own `consolidated_metadata` (relative to that group) are read too.
-fn consolidated_entries(
-    group: &Map<String, Value>,
+fn consolidated_entries<'a>(
+    group: &'a Map<String, Value>,
     origin: &Origin,
-) -> Result<Option<Vec<Entry>>, MetadataProblem> {
+) -> Result<Option<Vec<Entry<'a>>>, MetadataProblem> {
     let metadata = match group.get("consolidated_metadata") {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Object(consolidated)) => match consolidated.get("metadata") {
@@ -84,7 +94,7 @@ fn consolidated_entries(
             {
                 pending.push((path.clone(), metadata));
             }
-            entries.entry(path).or_insert_with(|| document.clone());
+            entries.entry(path).or_insert(document);
         }
     }
     Ok(Some(entries.into_iter().collect()))
