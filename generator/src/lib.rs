@@ -121,7 +121,12 @@ pub fn load_library_with_crawl(
     let mut diagnostics = Diagnostics::new();
     let content_dir = options.content_dir();
     let label = diagnostics::display_path(&content_dir, &options.root);
-    let loaded = content::load(&content_dir, &label, &mut diagnostics);
+    let loaded = content::load_with_limits(
+        &content_dir,
+        &label,
+        &options.config.limits,
+        &mut diagnostics,
+    );
     let mut library = resolve::resolve(loaded, &mut diagnostics);
     let report = crawl::crawl_library(
         &mut library,

@@ -5,6 +5,8 @@
 //! failing that, the next `@type{` anywhere); fields after a missing comma or an extra `}` are
 //! still read; empty and repeated fields are reported and left out.
 
+#[cfg(test)]
+mod fuzz;
 mod tex;
 
 use tex::{normalise_name, split_names, tex_to_text};
@@ -12,7 +14,7 @@ use tex::{normalise_name, split_names, tex_to_text};
 use std::collections::HashMap;
 
 use ProblemKind::{DuplicateField, EmptyField, MissingComma, MissingKey, Stray, UnbalancedBraces};
-use ProblemKind::{UnknownMacro, UnterminatedEntry, UnterminatedString};
+use ProblemKind::{MacroBudget, UnknownMacro, UnterminatedEntry, UnterminatedString};
 
 /// A position in the source, 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +117,9 @@ pub enum ProblemKind {
     UnknownMacro(String),
     /// Text outside entries that is not a comment, or unexpected text inside an entry.
     Stray,
+    /// `@string` macro expansion would produce more than the file's budget of bytes
+    /// ([`parse_limited`]); this macro and every later one are kept unexpanded.
+    MacroBudget,
 }
 
 /// A problem found while parsing, with where it is and a sentence describing it.
@@ -128,11 +133,27 @@ pub struct Problem {
     pub message: String,
 }
 
+/// The default budget of bytes that `@string` macro expansion may produce in one file.
+pub const MACRO_BYTES: usize = crate::config::Limits::DEFAULT.bibtex_macro_bytes;
+
 /// Parse a whole .bib file. `line_offset` is added to every line (for BibTeX embedded after N
 /// lines of another file). Never panics; every entry is returned or reported as a problem.
 pub fn parse(source: &str, line_offset: usize) -> (Vec<Entry>, Vec<Problem>) {
+    parse_limited(source, line_offset, MACRO_BYTES)
+}
+
+/// [`parse`], with at most `macro_bytes` bytes produced by `@string` macro expansion: macros
+/// defined from macros (`@string{b = a # a}`) otherwise grow exponentially with the number of
+/// definitions. Over the budget, macros are kept as their names and one
+/// [`ProblemKind::MacroBudget`] is reported.
+pub fn parse_limited(
+    source: &str,
+    line_offset: usize,
+    macro_bytes: usize,
+) -> (Vec<Entry>, Vec<Problem>) {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let mut p = Parser::new(source, line_offset);
+    p.macro_budget = macro_bytes;
     let (mut entries, len, mut i) = (Vec::new(), p.chars.len(), 0);
     while i < len {
         match p.chars[i] {
@@ -191,6 +212,10 @@ struct Parser {
     line_starts: Vec<usize>,
     line_offset: usize,
     macros: HashMap<String, String>,
+    /// Bytes that macro expansion may still produce.
+    macro_budget: usize,
+    /// True once the budget has run out (reported once).
+    macro_budget_spent: bool,
     problems: Vec<Problem>,
 }
 
@@ -208,6 +233,8 @@ impl Parser {
             line_starts,
             line_offset,
             macros,
+            macro_budget: MACRO_BYTES,
+            macro_budget_spent: false,
             problems: Vec::new(),
         }
     }
@@ -516,9 +543,26 @@ impl Parser {
                 c if is_token_char(c) && (any || !self.looks_like_field(i)) => {
                     let end = self.skip(i, ctx.end, is_token_char);
                     let token = self.slice(i, end);
-                    match self.macros.get(&token.to_lowercase()) {
+                    let name_key = token.to_lowercase();
+                    match self.macros.get(&name_key).map(String::len) {
                         _ if token.chars().all(|c| c.is_ascii_digit()) => (token, end),
-                        Some(expansion) => (expansion.clone(), end),
+                        Some(size) if size <= self.macro_budget => {
+                            self.macro_budget -= size;
+                            let expansion = self.macros.get(&name_key).cloned();
+                            (expansion.unwrap_or_default(), end)
+                        }
+                        Some(size) => {
+                            if !self.macro_budget_spent {
+                                self.macro_budget_spent = true;
+                                let what = format!(
+                                    "expands the macro `{token}` to {size} bytes, over the \
+                                     file's budget for macro expansion \
+                                     (`limits.bibtex_macro_bytes`); it is kept unexpanded"
+                                );
+                                self.flag(ctx, MacroBudget, i, &what);
+                            }
+                            (token, end)
+                        }
                         None => {
                             let what = format!("uses the undefined macro `{token}` in `{name}`");
                             self.flag(ctx, UnknownMacro(token.clone()), i, &what);

@@ -2,6 +2,7 @@
 //! kind of file each one is.
 
 use std::fs;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use crate::content::dataset::{self, Part, Sources};
@@ -11,8 +12,10 @@ use crate::content::{
     Draft, Loaded, MarkdownFile, bibtex, code, course, identifier, model, organization, paper,
     person,
 };
+use crate::config::Limits;
 use crate::diagnostics::{Diagnostics, Location, Position};
 
+mod depth;
 mod kind;
 mod single;
 
@@ -25,6 +28,8 @@ use kind::unsupported;
 struct Paths<'a> {
     root: &'a Path,
     label: &'a str,
+    /// Bounds on the work one file may cause.
+    limits: Limits,
 }
 
 impl Paths<'_> {
@@ -44,10 +49,24 @@ impl Paths<'_> {
     }
 }
 
-/// Loads every entity in the library folder `root`. `label` is how the folder
-/// is shown in diagnostics (e.g. `content`).
+/// Loads every entity in the library folder `root` with the default
+/// [`Limits`]. `label` is how the folder is shown in diagnostics (e.g. `content`).
 pub fn load(root: &Path, label: &str, diagnostics: &mut Diagnostics) -> Loaded {
-    let paths = Paths { root, label };
+    load_with_limits(root, label, &Limits::DEFAULT, diagnostics)
+}
+
+/// [`load`] with the `[limits]` of `almanac.toml`.
+pub fn load_with_limits(
+    root: &Path,
+    label: &str,
+    limits: &Limits,
+    diagnostics: &mut Diagnostics,
+) -> Loaded {
+    let paths = Paths {
+        root,
+        label,
+        limits: *limits,
+    };
     let mut loaded = Loaded {
         label: label.to_owned(),
         ..Loaded::default()
@@ -94,24 +113,45 @@ fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     entries
 }
 
-fn read(path: &Path, display: &str, diagnostics: &mut Diagnostics) -> Option<String> {
-    match fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(text),
-            Err(_) => {
-                diagnostics.error(
-                    "unreadable-file",
-                    Location::file(display),
-                    "the file is not UTF-8 text",
-                );
-                None
-            }
-        },
-        Err(error) => {
+/// Reads a content file as UTF-8 text, at most `limits.content_file_bytes` of it:
+/// a larger file (or a device that never ends) is reported and skipped.
+fn read(
+    path: &Path,
+    display: &str,
+    limits: &Limits,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
+    let max = limits.content_file_bytes;
+    let mut bytes = Vec::new();
+    let result = fs::File::open(path)
+        .and_then(|file| file.take(max.saturating_add(1)).read_to_end(&mut bytes));
+    if let Err(error) = result {
+        diagnostics.error(
+            "unreadable-file",
+            Location::file(display),
+            format!("cannot read the file: {error}"),
+        );
+        return None;
+    }
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max {
+        diagnostics
+            .error(
+                "file-too-large",
+                Location::file(display),
+                format!("the file is larger than {max} bytes (`limits.content_file_bytes`); skipped"),
+            )
+            .help = Some(
+            "split the file, or raise `[limits] content_file_bytes` in almanac.toml".into(),
+        );
+        return None;
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(_) => {
             diagnostics.error(
                 "unreadable-file",
                 Location::file(display),
-                format!("cannot read the file: {error}"),
+                "the file is not UTF-8 text",
             );
             None
         }
@@ -122,18 +162,30 @@ fn parse(
     text: &str,
     line_offset: usize,
     display: &str,
+    limits: &Limits,
     diagnostics: &mut Diagnostics,
 ) -> Option<Node> {
-    match document::parse_yaml(text, line_offset) {
-        Ok(node) => Some(node),
+    match document::parse_yaml_limited(text, line_offset, limits) {
+        Ok(node) => {
+            depth::check_strings(&node, display, limits, diagnostics);
+            Some(node)
+        }
         Err(error) => {
-            diagnostics
-                .error(
-                    "syntax",
-                    Location::at(display, error.position),
+            let (message, help) = if error.code == "syntax" {
+                (
                     format!("invalid YAML: {}", error.message),
+                    "the rest of the library is still built; this file is skipped",
                 )
-                .help = Some("the rest of the library is still built; this file is skipped".into());
+            } else {
+                (
+                    error.message,
+                    "write the values out instead of nesting aliases, or raise the limit in \
+                     `[limits]` of almanac.toml",
+                )
+            };
+            diagnostics
+                .error(error.code, Location::at(display, error.position), message)
+                .help = Some(help.into());
             None
         }
     }
@@ -141,8 +193,8 @@ fn parse(
 
 fn parse_file(path: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> Option<Node> {
     let display = paths.display(path);
-    let text = read(path, &display, diagnostics)?;
-    parse(&text, 0, &display, diagnostics)
+    let text = read(path, &display, &paths.limits, diagnostics)?;
+    parse(&text, 0, &display, &paths.limits, diagnostics)
 }
 
 fn load_datasets(
@@ -396,7 +448,7 @@ fn markdown_entity(
         }
         return;
     }
-    let Some(text) = read(path, &display, diagnostics) else {
+    let Some(text) = read(path, &display, &paths.limits, diagnostics) else {
         return;
     };
     let split = document::split_front_matter(&text);
@@ -408,8 +460,13 @@ fn markdown_entity(
         );
         return;
     }
-    let Some(front_matter) = parse(split.yaml, split.yaml_line_offset, &display, diagnostics)
-    else {
+    let Some(front_matter) = parse(
+        split.yaml,
+        split.yaml_line_offset,
+        &display,
+        &paths.limits,
+        diagnostics,
+    ) else {
         return;
     };
     if split.yaml.is_empty() {
@@ -422,6 +479,13 @@ fn markdown_entity(
             .help = Some("start the file with `---`, the YAML fields, and another `---`".into());
         return;
     }
+    depth::check_body(
+        split.body,
+        split.body_line,
+        &display,
+        &paths.limits,
+        diagnostics,
+    );
     let source_file = paths.relative(path);
     let file = MarkdownFile {
         path: &display,
@@ -526,14 +590,19 @@ fn bib_entries(
     diagnostics: &mut Diagnostics,
 ) -> Vec<bibtex::Entry> {
     let display = paths.display(path);
-    let Some(text) = read(path, &display, diagnostics) else {
+    let Some(text) = read(path, &display, &paths.limits, diagnostics) else {
         return Vec::new();
     };
-    let (entries, problems) = bibtex::parse(&text, 0);
+    let (entries, problems) =
+        bibtex::parse_limited(&text, 0, paths.limits.bibtex_macro_bytes);
     for problem in problems {
+        let code = match problem.kind {
+            bibtex::ProblemKind::MacroBudget => "bibtex-macro-budget",
+            _ => "bibtex",
+        };
         diagnostics
             .warning(
-                "bibtex",
+                code,
                 Location::at(
                     &display,
                     Position::new(problem.position.line, problem.position.column),

@@ -10,6 +10,7 @@ use super::{
     Paths, bib_entries, load_dataset_files, load_markdown_kind, markdown_entity, merge_or_push,
     parse, parse_file, read, sorted_entries, web_catalog,
 };
+use crate::config::Limits;
 use crate::content::document;
 use crate::content::{Draft, Loaded, MarkdownFile, code, identifier, paper, person};
 use crate::diagnostics::{Diagnostics, Location};
@@ -17,7 +18,11 @@ use crate::diagnostics::{Diagnostics, Location};
 /// Loads one file on its own, recognising its kind (used by `almanac check FILE` and tests).
 pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
     let root = path.parent().unwrap_or(Path::new(""));
-    let paths = Paths { root, label: "" };
+    let paths = Paths {
+        root,
+        label: "",
+        limits: Limits::DEFAULT,
+    };
     let display = path.to_string_lossy().into_owned();
     let paths = Paths {
         label: &display_parent(&display),
@@ -168,6 +173,7 @@ pub fn load_dataset_folder(
     let paths = Paths {
         root: anchor,
         label: &label,
+        limits: Limits::DEFAULT,
     };
     load_dataset_files(id, meta, catalog, &paths, diagnostics)
 }
@@ -184,6 +190,7 @@ pub fn load_kind_folder(
     let paths = Paths {
         root: parent,
         label,
+        limits: Limits::DEFAULT,
     };
     let mut loaded = Loaded::default();
     load_markdown_kind(kind.plural(), dir, &paths, &mut loaded, diagnostics);
@@ -198,8 +205,15 @@ enum MarkdownShape {
 }
 
 fn markdown_shape(path: &Path) -> MarkdownShape {
-    let Ok(text) = fs::read_to_string(path) else {
-        return MarkdownShape::Publication; // the loader reports the read error
+    // The loader reads the file again and reports a read error or a file
+    // over `limits.content_file_bytes`; this look stays within that bound.
+    let max = Limits::DEFAULT.content_file_bytes;
+    let mut bytes = Vec::new();
+    let read = fs::File::open(path).and_then(|file| {
+        std::io::Read::read_to_end(&mut std::io::Read::take(file, max), &mut bytes)
+    });
+    let Some(text) = read.ok().and_then(|_| String::from_utf8(bytes).ok()) else {
+        return MarkdownShape::Publication;
     };
     let split = document::split_front_matter(&text);
     let Ok(node) = document::parse_yaml(split.yaml, split.yaml_line_offset) else {
@@ -227,9 +241,22 @@ fn hugo_profile(
     diagnostics: &mut Diagnostics,
 ) -> Option<Draft<almanac_model::Person>> {
     let display = paths.display(path);
-    let text = read(path, &display, diagnostics)?;
+    let text = read(path, &display, &paths.limits, diagnostics)?;
     let split = document::split_front_matter(&text);
-    let node = parse(split.yaml, split.yaml_line_offset, &display, diagnostics)?;
+    let node = parse(
+        split.yaml,
+        split.yaml_line_offset,
+        &display,
+        &paths.limits,
+        diagnostics,
+    )?;
+    super::depth::check_body(
+        split.body,
+        split.body_line,
+        &display,
+        &paths.limits,
+        diagnostics,
+    );
     let source_file = paths.relative(path);
     let file = MarkdownFile {
         path: &display,
