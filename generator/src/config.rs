@@ -229,8 +229,8 @@ mod tests {
     #[test]
     fn limits_have_safe_defaults_and_can_be_set() {
         assert_eq!(Config::default().limits, Limits::DEFAULT);
-        let config = Config::parse("[limits]\nmarkdown_depth = 32\nyaml_alias_nodes = 10\n")
-            .expect("parse");
+        let config =
+            Config::parse("[limits]\nmarkdown_depth = 32\nyaml_alias_nodes = 10\n").expect("parse");
         assert_eq!(config.limits.markdown_depth, 32);
         assert_eq!(config.limits.yaml_alias_nodes, 10);
         assert_eq!(config.limits.yaml_nodes, Limits::DEFAULT.yaml_nodes);

@@ -119,8 +119,8 @@ fn mismatches(case: &Path) -> Vec<String> {
     }
     // Pages of hostile Markdown nest no deeper than the limit: no more of each nesting
     // tag than an ordinary page of the theme, plus the limit.
-    let baseline = fs::read_to_string(public.join("papers/example-2024/index.html"))
-        .unwrap_or_default();
+    let baseline =
+        fs::read_to_string(public.join("papers/example-2024/index.html")).unwrap_or_default();
     let limit = 64;
     for page in pages.iter().filter(|p| !p.contains("example-2024")) {
         let Ok(html) = fs::read_to_string(public.join(page)) else {

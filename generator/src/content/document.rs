@@ -458,15 +458,15 @@ impl Builder {
             }) => {
                 *total = total.saturating_add(size);
                 match pending_key.take() {
-                Some(key) => entries.push((key, node)),
-                None => {
-                    let name = node.as_text().unwrap_or_else(|| node.to_json().to_string());
-                    *pending_key = Some(Key {
-                        name,
-                        position: node.position,
-                    });
+                    Some(key) => entries.push((key, node)),
+                    None => {
+                        let name = node.as_text().unwrap_or_else(|| node.to_json().to_string());
+                        *pending_key = Some(Key {
+                            name,
+                            position: node.position,
+                        });
+                    }
                 }
-            }
             }
         }
     }

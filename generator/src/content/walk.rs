@@ -5,6 +5,7 @@ use std::fs;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
+use crate::config::Limits;
 use crate::content::dataset::{self, Part, Sources};
 use crate::content::document::{self, Node};
 use crate::content::schema::{self, Schema};
@@ -12,7 +13,6 @@ use crate::content::{
     Draft, Loaded, MarkdownFile, bibtex, code, course, identifier, model, organization, paper,
     person,
 };
-use crate::config::Limits;
 use crate::diagnostics::{Diagnostics, Location, Position};
 
 mod depth;
@@ -138,11 +138,12 @@ fn read(
             .error(
                 "file-too-large",
                 Location::file(display),
-                format!("the file is larger than {max} bytes (`limits.content_file_bytes`); skipped"),
+                format!(
+                    "the file is larger than {max} bytes (`limits.content_file_bytes`); skipped"
+                ),
             )
-            .help = Some(
-            "split the file, or raise `[limits] content_file_bytes` in almanac.toml".into(),
-        );
+            .help =
+            Some("split the file, or raise `[limits] content_file_bytes` in almanac.toml".into());
         return None;
     }
     match String::from_utf8(bytes) {
@@ -593,8 +594,7 @@ fn bib_entries(
     let Some(text) = read(path, &display, &paths.limits, diagnostics) else {
         return Vec::new();
     };
-    let (entries, problems) =
-        bibtex::parse_limited(&text, 0, paths.limits.bibtex_macro_bytes);
+    let (entries, problems) = bibtex::parse_limited(&text, 0, paths.limits.bibtex_macro_bytes);
     for problem in problems {
         let code = match problem.kind {
             bibtex::ProblemKind::MacroBudget => "bibtex-macro-budget",

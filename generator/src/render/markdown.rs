@@ -167,16 +167,35 @@ mod tests {
                 "emphasis",
                 format!("{}deep{}", "*a ".repeat(33_000), " b*".repeat(33_000)),
             ),
-            ("links", format!("{}deep", "[a".repeat(100_000))),
+            (
+                "images",
+                format!("{}deep{}", "![a ".repeat(20_000), "](i.png)".repeat(20_000)),
+            ),
+            (
+                "anchors",
+                format!("x {} deep", "<a href=\"https://x.org\">".repeat(10_000)),
+            ),
         ];
         for (name, markdown) in nests {
             assert!(markdown.len() >= 100_000, "{name}");
-            assert!(nesting_overflow(&markdown, DEPTH).is_some(), "{name}");
+            assert!(
+                nesting_overflow(&markdown, DEPTH).is_some(),
+                "{name}: no overflow"
+            );
             let html = to_html(&markdown);
             assert!(html.contains("deep"), "{name}: the text is kept");
             // Bounded output: no more than a constant per input byte.
             assert!(html.len() < 12 * markdown.len(), "{name}: {}", html.len());
-            for tag in ["<ul>", "<ol>", "<blockquote>", "<div>", "<span>", "<em>"] {
+            for tag in [
+                "<ul>",
+                "<ol>",
+                "<blockquote>",
+                "<div>",
+                "<span>",
+                "<em>",
+                "<a ",
+                "<img",
+            ] {
                 assert!(
                     html.matches(tag).count() <= DEPTH,
                     "{name}: {} {tag}",
@@ -188,7 +207,8 @@ mod tests {
 
     #[test]
     fn ordinary_markdown_is_not_over_the_limit() {
-        let text = "# T\n\n- a\n  - b\n    > c *d* **e** [f](https://x.org)\n\n<div><p>g</p></div>\n";
+        let text =
+            "# T\n\n- a\n  - b\n    > c *d* **e** [f](https://x.org)\n\n<div><p>g</p></div>\n";
         assert_eq!(nesting_overflow(text, DEPTH), None);
         assert_eq!(to_html_limited(text, DEPTH), to_html(text));
         assert!(to_html(text).contains("<blockquote>"));

@@ -432,7 +432,14 @@ pub fn all_entities(library: &Library, links: &Links, depth: usize) -> Vec<Entit
     }
     for p in &library.people {
         let me = EntityRef::new(EntityKind::Person, &p.id);
-        let (mut data, summary) = base(depth, EntityKind::Person, &p.id, &p.name, &p.bio, &p.source_file);
+        let (mut data, summary) = base(
+            depth,
+            EntityKind::Person,
+            &p.id,
+            &p.name,
+            &p.bio,
+            &p.source_file,
+        );
         let mut facts = Facts(Vec::new());
         if let Some(orcid) = &p.orcid {
             facts.html(

@@ -17,7 +17,10 @@ fn inside(text: &str, line_offset: usize, position: Position) -> Result<(), Test
     prop_assert!(line.is_some(), "{position:?} after the last line");
     let width = line.map_or(0, |l| l.chars().count());
     prop_assert!(position.column >= 1, "{position:?}");
-    prop_assert!(position.column <= width + 1, "{position:?} on a line of {width}");
+    prop_assert!(
+        position.column <= width + 1,
+        "{position:?} on a line of {width}"
+    );
     Ok(())
 }
 
@@ -116,7 +119,9 @@ fn macro_chains_are_cut_at_the_budget() {
     let mut text = String::from("@string{m0 = \"abcdefgh\"}\n");
     for level in 1..60 {
         let previous = level - 1;
-        text.push_str(&format!("@string{{m{level} = m{previous} # m{previous}}}\n"));
+        text.push_str(&format!(
+            "@string{{m{level} = m{previous} # m{previous}}}\n"
+        ));
     }
     text.push_str("@misc{k, title = m59}\n");
     let (entries, problems) = parse_limited(&text, 0, BUDGET);
@@ -130,5 +135,9 @@ fn macro_chains_are_cut_at_the_budget() {
     let [entry] = entries.as_slice() else {
         panic!("{entries:?}");
     };
-    assert!(entry.fields[0].value.len() <= BUDGET, "{}", entry.fields[0].value.len());
+    assert!(
+        entry.fields[0].value.len() <= BUDGET,
+        "{}",
+        entry.fields[0].value.len()
+    );
 }

@@ -62,10 +62,14 @@ fn value() -> impl Strategy<Value = String> {
     ];
     leaf.prop_recursive(6, 200, 10, |inner| {
         prop_oneof![
-            prop::collection::vec(inner.clone(), 0..10).prop_map(|items| format!("[{}]", items.join(", "))),
+            prop::collection::vec(inner.clone(), 0..10)
+                .prop_map(|items| format!("[{}]", items.join(", "))),
             prop::collection::vec(inner.clone(), 0..10).prop_map(|items| {
-                let entries: Vec<String> =
-                    items.iter().enumerate().map(|(i, v)| format!("k{i}: {v}")).collect();
+                let entries: Vec<String> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| format!("k{i}: {v}"))
+                    .collect();
                 format!("{{{}}}", entries.join(", "))
             }),
             inner.clone().prop_map(|v| format!("&a {v}")),
@@ -78,7 +82,10 @@ fn value() -> impl Strategy<Value = String> {
 fn near_valid() -> impl Strategy<Value = String> {
     (
         prop::collection::vec(value(), 1..12),
-        prop::collection::vec((any::<prop::sample::Index>(), "[-:&*\\[\\]{}#'\"\n ]"), 0..4),
+        prop::collection::vec(
+            (any::<prop::sample::Index>(), "[-:&*\\[\\]{}#'\"\n ]"),
+            0..4,
+        ),
     )
         .prop_map(|(values, damage)| {
             let mut text: String = values
@@ -122,7 +129,9 @@ fn alias_chains_stop_at_the_budget() {
     let mut text = String::from("a0: &a0 [x, x]\n");
     for level in 1..40 {
         let previous = level - 1;
-        text.push_str(&format!("a{level}: &a{level} [*a{previous}, *a{previous}]\n"));
+        text.push_str(&format!(
+            "a{level}: &a{level} [*a{previous}, *a{previous}]\n"
+        ));
     }
     let error = parse_yaml_limited(&text, 0, &LIMITS).expect_err("2^40 nodes");
     assert_eq!(error.code, "yaml-alias-budget");

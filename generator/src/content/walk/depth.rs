@@ -76,7 +76,8 @@ mod tests {
         assert_eq!(diagnostic.code, "markdown-depth");
         let position = diagnostic.location.position.expect("position");
         assert_eq!(position.line, 9);
-        assert_eq!(position.column, 3 + 2 * Limits::DEFAULT.markdown_depth);
+        // Two levels (a list and its item) per `- `: level 65 is the 33rd marker.
+        assert_eq!(position.column, 3 + Limits::DEFAULT.markdown_depth);
     }
 
     #[test]

@@ -269,14 +269,17 @@ mod tests {
             "- ".repeat(1_000) + "x\n",
             "> ".repeat(1_000) + "x\n",
             format!("{}x{}", "*a ".repeat(500), " b*".repeat(500)),
-            format!("{}x{}", "**_".repeat(300), "_**".repeat(300)),
+            format!("{}x{}", "_a ".repeat(500), " b_".repeat(500)),
+            format!("{}x{}", "![a ".repeat(500), "](i.png)".repeat(500)),
         ] {
             let (events, overflow) = run(&text, 16);
             assert!(deepest(&events) <= 16, "{}", &text[..20]);
-            let offset = overflow.expect("over the limit");
+            let offset = overflow.unwrap_or_else(|| panic!("over the limit: {}", &text[..20]));
             assert!(offset < text.len());
             assert!(
-                events.iter().any(|e| matches!(e, Event::Text(t) if t.contains('x'))),
+                events
+                    .iter()
+                    .any(|e| matches!(e, Event::Text(t) if t.contains('x'))),
                 "the text survives"
             );
         }
@@ -284,7 +287,12 @@ mod tests {
 
     #[test]
     fn links_in_links_stay_within_the_limit() {
-        let text = format!("{}x{}", "[".repeat(2_000), "](https://x.org)".repeat(2_000));
+        // Links cannot hold links in Markdown, but images hold images, and links images.
+        let text = format!(
+            "[{}x{}](https://x.org)",
+            "![".repeat(2_000),
+            "](a.png)".repeat(2_000)
+        );
         let (events, _) = run(&text, 16);
         assert!(deepest(&events) <= 16);
     }
@@ -295,7 +303,9 @@ mod tests {
         let (events, overflow) = run(&text, 16);
         assert!(overflow.is_some());
         assert!(
-            events.iter().any(|e| matches!(e, Event::Text(t) if t.contains("<div>"))),
+            events
+                .iter()
+                .any(|e| matches!(e, Event::Text(t) if t.contains("<div>"))),
             "{events:?}"
         );
         // Inline HTML, one tag per event.
@@ -330,12 +340,15 @@ mod tests {
     #[test]
     fn comments_and_attributes_do_not_confuse_the_scan() {
         let mut tags = Vec::new();
-        scan_tags("<!-- <div> --><a href=\"x\">t</a><br/>< not a tag <3", |tag| {
-            tags.push(match tag {
-                Tag::Open(name) => format!("+{name}"),
-                Tag::Close(name) => format!("-{name}"),
-            });
-        });
+        scan_tags(
+            "<!-- <div> --><a href=\"x\">t</a><br/>< not a tag <3",
+            |tag| {
+                tags.push(match tag {
+                    Tag::Open(name) => format!("+{name}"),
+                    Tag::Close(name) => format!("-{name}"),
+                });
+            },
+        );
         assert_eq!(tags, ["+a", "-a", "+br"]);
     }
 }
