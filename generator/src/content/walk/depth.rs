@@ -32,10 +32,11 @@ pub fn check_strings(node: &Node, display: &str, limits: &Limits, diagnostics: &
     let mut pending = vec![node];
     while let Some(node) = pending.pop() {
         match &node.value {
-            NodeValue::String(text) if text.len() > limits.markdown_depth => {
-                if nesting_overflow(text, limits.markdown_depth).is_some() {
-                    warn(node.position, display, limits, diagnostics);
-                }
+            NodeValue::String(text)
+                if text.len() > limits.markdown_depth
+                    && nesting_overflow(text, limits.markdown_depth).is_some() =>
+            {
+                warn(node.position, display, limits, diagnostics);
             }
             NodeValue::Sequence(items) => pending.extend(items.iter().rev()),
             NodeValue::Mapping(entries) => {
