@@ -210,7 +210,13 @@ struct Parser {
     chars: Vec<char>,
     /// Index of the first character of every line.
     line_starts: Vec<usize>,
+    /// Index of the first character of every line that is not a space or tab.
+    indent_ends: Vec<usize>,
     line_offset: usize,
+    /// Characters that [`Parser::extent`] may still scan looking for an entry's end; once
+    /// spent, every entry also ends at the next `@type{` anywhere, so that a file of
+    /// unclosed entries on one line takes linear, not quadratic, time.
+    scan_budget: usize,
     macros: HashMap<String, String>,
     /// Bytes that macro expansion may still produce.
     macro_budget: usize,
@@ -223,15 +229,27 @@ impl Parser {
     fn new(source: &str, line_offset: usize) -> Self {
         let chars: Vec<char> = source.chars().collect();
         let newlines = chars.iter().enumerate().filter(|&(_, &c)| c == '\n');
-        let line_starts = std::iter::once(0)
+        let line_starts: Vec<usize> = std::iter::once(0)
             .chain(newlines.map(|(i, _)| i + 1))
             .collect();
+        let indent_ends = line_starts
+            .iter()
+            .map(|&start| {
+                let blank = chars[start..]
+                    .iter()
+                    .take_while(|&&c| c == ' ' || c == '\t');
+                start + blank.count()
+            })
+            .collect();
+        let scan_budget = chars.len().saturating_mul(16).saturating_add(1 << 20);
         let months = MONTHS.split(' ').filter_map(|m| m.split_once('='));
         let macros = months.map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
         Self {
             chars,
             line_starts,
+            indent_ends,
             line_offset,
+            scan_budget,
             macros,
             macro_budget: MACRO_BYTES,
             macro_budget_spent: false,
@@ -303,13 +321,12 @@ impl Parser {
 
     /// `@type{` or `@type(` is at `i`; with `line_start`, only blanks may precede it on its line.
     fn is_entry_start(&self, i: usize, line_start: bool) -> bool {
-        let before = self.chars[..i.min(self.chars.len())].iter().rev();
-        if self.at(i) != Some('@')
-            || line_start
-                && before
-                    .take_while(|&&c| c != '\n')
-                    .any(|&c| c != ' ' && c != '\t')
-        {
+        // Only blanks before `i` on its line: `i` is where its line's indent ends.
+        let at_line_start = || {
+            let line = self.line_starts.partition_point(|&s| s <= i).max(1);
+            self.indent_ends.get(line - 1) == Some(&i)
+        };
+        if self.at(i) != Some('@') || line_start && !at_line_start() {
             return false;
         }
         let j = self.skip(i + 1, self.chars.len(), |c| c.is_ascii_alphabetic());
@@ -377,13 +394,15 @@ impl Parser {
     }
 
     /// Finds where the entry whose opening delimiter is at `open` ends.
-    fn extent(&self, at: usize, open: usize, close: char) -> Ctx {
+    fn extent(&mut self, at: usize, open: usize, close: char) -> Ctx {
         let (mut stack, mut extras, mut in_quote, mut closed) =
             (Vec::new(), Vec::new(), false, false);
         let mut i = open + 1;
         while i < self.chars.len() {
+            self.scan_budget = self.scan_budget.saturating_sub(1);
+            let anywhere = self.scan_budget == 0;
             match self.chars[i] {
-                '@' if self.is_entry_start(i, true) => break,
+                '@' if self.is_entry_start(i, !anywhere) => break,
                 '{' => stack.push(i),
                 // `pop` pairs a `}` with its `{`; an unpaired one closes the entry or is extra.
                 '}' if stack.pop().is_none() => {

@@ -400,6 +400,7 @@ fn load_markdown_kind(
         check_id(&id, &paths.display(&path), diagnostics);
         markdown_entity(kind, &id, &path, &mut bibs, paths, loaded, diagnostics);
     }
+    let mut index = PaperIndex::of(&loaded.papers);
     for bib in bibs {
         if kind != "papers" {
             diagnostics.note(
@@ -416,7 +417,7 @@ fn load_markdown_kind(
                 &paths.relative(&bib),
                 diagnostics,
             );
-            merge_or_push(draft, &mut loaded.papers);
+            merge_or_push(draft, &mut loaded.papers, &mut index);
         }
     }
 }
@@ -568,20 +569,63 @@ fn markdown_entity(
     }
 }
 
+/// The papers loaded so far by id and by lowercased DOI (the first paper of each), so that
+/// merging a `.bib` file of n entries takes O(n), not O(n²), comparisons.
+#[derive(Debug, Default)]
+struct PaperIndex {
+    by_id: std::collections::HashMap<String, usize>,
+    by_doi: std::collections::HashMap<String, usize>,
+}
+
+impl PaperIndex {
+    fn of(papers: &[Draft<almanac_model::Paper>]) -> Self {
+        let mut index = Self::default();
+        for (position, paper) in papers.iter().enumerate() {
+            index.add(paper, position);
+        }
+        index
+    }
+
+    fn add(&mut self, paper: &Draft<almanac_model::Paper>, position: usize) {
+        self.by_id
+            .entry(paper.entity.id.clone())
+            .or_insert(position);
+        if let Some(doi) = &paper.entity.doi {
+            self.by_doi.entry(doi.to_lowercase()).or_insert(position);
+        }
+    }
+
+    /// The first paper with `draft`'s id or DOI.
+    fn find(&self, draft: &Draft<almanac_model::Paper>) -> Option<usize> {
+        let by_id = self.by_id.get(&draft.entity.id).copied();
+        let by_doi = draft
+            .entity
+            .doi
+            .as_ref()
+            .and_then(|doi| self.by_doi.get(&doi.to_lowercase()).copied());
+        match (by_id, by_doi) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
 /// Adds a BibTeX paper, merging it into a Markdown paper with the same DOI or id.
 fn merge_or_push(
     draft: Draft<almanac_model::Paper>,
     papers: &mut Vec<Draft<almanac_model::Paper>>,
+    index: &mut PaperIndex,
 ) {
-    let same = papers.iter_mut().find(|p| {
-        p.entity.id == draft.entity.id
-            || (p.entity.doi.is_some()
-                && p.entity.doi.as_deref().map(str::to_lowercase)
-                    == draft.entity.doi.as_deref().map(str::to_lowercase))
-    });
-    match same {
-        Some(existing) => paper::merge(existing, draft),
-        None => papers.push(draft),
+    match index.find(&draft) {
+        Some(position) if position < papers.len() => {
+            paper::merge(&mut papers[position], draft);
+            // The merge may have given the paper a DOI.
+            index.add(&papers[position], position);
+        }
+        _ => {
+            index.add(&draft, papers.len());
+            papers.push(draft);
+        }
     }
 }
 

@@ -141,3 +141,18 @@ fn macro_chains_are_cut_at_the_budget() {
         entry.fields[0].value.len()
     );
 }
+
+/// 50,000 unclosed entries on one line: each is cut at the next, and the whole
+/// file reads in linear time (it took minutes when every entry looked for its
+/// end up to the end of the file, and every `@` for the start of its line).
+#[test]
+fn unclosed_entries_on_one_line_read_in_linear_time() {
+    let text = "@a{".repeat(50_000);
+    let (entries, problems) = parse_limited(&text, 0, BUDGET);
+    assert_eq!(entries.len(), 50_000);
+    let raw: usize = entries.iter().map(|e| e.raw.len()).sum();
+    assert!(raw <= 2 * text.len(), "{raw}");
+    assert!(problems.len() >= 50_000);
+    let last = entries.last().expect("entries");
+    assert_eq!((last.position.line, last.position.column), (1, 149_998));
+}

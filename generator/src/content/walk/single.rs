@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use super::kind::{FileKind, sniff, unsupported};
 use super::{
-    Paths, bib_entries, load_dataset_files, load_markdown_kind, markdown_entity, merge_or_push,
-    parse, parse_file, read, sorted_entries, web_catalog,
+    PaperIndex, Paths, bib_entries, load_dataset_files, load_markdown_kind, markdown_entity,
+    merge_or_push, parse, parse_file, read, sorted_entries, web_catalog,
 };
 use crate::config::Limits;
 use crate::content::document;
@@ -80,6 +80,7 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
             }
         }
         FileKind::Bibtex => {
+            let mut index = PaperIndex::of(&loaded.papers);
             for entry in bib_entries(path, &paths, diagnostics) {
                 let draft = paper::from_bibtex(
                     &entry,
@@ -87,7 +88,7 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
                     &paths.relative(path),
                     diagnostics,
                 );
-                merge_or_push(draft, &mut loaded.papers);
+                merge_or_push(draft, &mut loaded.papers, &mut index);
             }
         }
         FileKind::Markdown => {
