@@ -109,6 +109,23 @@ CASES = {
         "expected": ["content/datasets/many/meta.yaml:2:177: error[yaml-node-budget]"],
         "exit": 1,
     },
+    # Anchors nested in anchors: each keeps a copy of everything below it, so copies grow
+    # as depth² (the parser stops nests at 256 levels, so the default budget holds; here it is
+    # lowered). 105 nodes are made, then the copies add up from the innermost level
+    # (2 + 3 + … nodes): the 41st from the inside, level 60, passes 1,000 at its `[`
+    # (column 14 + 59·4).
+    "limits-yaml-anchor-nest": {
+        "config": "\n[limits]\nyaml_nodes = 1000\n",
+        "files": {
+            "content/datasets/nest/meta.yaml": 'title: "Anchor nest"\nkeywords: '
+            + "&a [" * 100
+            + "x"
+            + "]" * 100
+            + "\n",
+        },
+        "expected": ["content/datasets/nest/meta.yaml:2:250: error[yaml-node-budget]"],
+        "exit": 1,
+    },
     # `[limits] content_file_bytes` lowered: a 5 KB paper is over it.
     "limits-yaml-file-too-large": {
         "config": "\n[limits]\ncontent_file_bytes = 4096\n",
