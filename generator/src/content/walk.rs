@@ -6,15 +6,17 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use crate::config::Limits;
+use crate::content::boundary::Boundary;
 use crate::content::dataset::{self, Part, Sources};
 use crate::content::document::{self, Node};
 use crate::content::schema::{self, Schema};
 use crate::content::{
     Draft, Loaded, MarkdownFile, bibtex, code, course, identifier, model, organization, paper,
-    person,
+    person, thumbnail,
 };
 use crate::diagnostics::{Diagnostics, Location, Position};
 
+mod confine;
 mod depth;
 mod kind;
 mod single;
@@ -22,12 +24,14 @@ mod single;
 pub use kind::{FileKind, sniff};
 pub use single::{load_dataset_folder, load_file, load_kind_folder};
 
+use confine::{entries, inside};
 use kind::unsupported;
 
-/// Where files are shown from in diagnostics.
+/// Where files are shown from in diagnostics, and the folder they must stay inside.
 struct Paths<'a> {
     root: &'a Path,
     label: &'a str,
+    boundary: Boundary,
     /// Bounds on the work one file may cause.
     limits: Limits,
 }
@@ -65,6 +69,7 @@ pub fn load_with_limits(
     let paths = Paths {
         root,
         label,
+        boundary: Boundary::new(root),
         limits: *limits,
     };
     let mut loaded = Loaded {
@@ -79,7 +84,7 @@ pub fn load_with_limits(
         );
         return loaded;
     }
-    for entry in sorted_entries(root) {
+    for entry in entries(root, &paths, diagnostics) {
         let name = entry
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -113,15 +118,16 @@ fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     entries
 }
 
-/// Reads a content file as UTF-8 text, at most `limits.content_file_bytes` of it:
-/// a larger file (or a device that never ends) is reported and skipped.
-fn read(
-    path: &Path,
-    display: &str,
-    limits: &Limits,
-    diagnostics: &mut Diagnostics,
-) -> Option<String> {
-    let max = limits.content_file_bytes;
+/// Reads a content file as UTF-8 text, at most `limits.content_file_bytes` of it: a
+/// larger file (or a device that never ends) is reported and skipped. Files outside the
+/// library are refused first.
+fn read(path: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> Option<String> {
+    let display = paths.display(path);
+    let display = display.as_str();
+    if !inside(path, paths, diagnostics) {
+        return None;
+    }
+    let max = paths.limits.content_file_bytes;
     let mut bytes = Vec::new();
     let result = fs::File::open(path)
         .and_then(|file| file.take(max.saturating_add(1)).read_to_end(&mut bytes));
@@ -194,7 +200,7 @@ fn parse(
 
 fn parse_file(path: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> Option<Node> {
     let display = paths.display(path);
-    let text = read(path, &display, &paths.limits, diagnostics)?;
+    let text = read(path, paths, diagnostics)?;
     parse(&text, 0, &display, &paths.limits, diagnostics)
 }
 
@@ -204,7 +210,7 @@ fn load_datasets(
     loaded: &mut Loaded,
     diagnostics: &mut Diagnostics,
 ) {
-    for entry in sorted_entries(dir) {
+    for entry in entries(dir, paths, diagnostics) {
         let display = paths.display(&entry);
         if entry.is_dir() {
             let id = entry
@@ -231,6 +237,7 @@ fn load_datasets(
                     &display,
                     &paths.relative(&entry),
                     &base,
+                    paths,
                     loaded,
                     diagnostics,
                 );
@@ -318,7 +325,7 @@ fn load_dataset_files(
         .or(catalog_path)
         .map(|p| paths.relative(p))
         .unwrap_or_default();
-    Some(dataset::load(
+    let mut draft = dataset::load(
         id,
         Sources {
             meta: meta_node.as_ref().map(|node| Part {
@@ -333,7 +340,26 @@ fn load_dataset_files(
             source_file: &source_file,
         },
         diagnostics,
-    ))
+    );
+    // Stores and the thumbnail are read from catalog.yaml.
+    dataset::vet_local_stores(
+        &mut draft,
+        catalog_node.as_ref().and_then(|node| node.get("stores")),
+        &catalog_display,
+        &base_dir,
+        paths.root,
+        &paths.boundary,
+        diagnostics,
+    );
+    thumbnail::vet(
+        &mut draft,
+        catalog_node.as_ref().and_then(|node| node.get("thumbnail")),
+        &catalog_display,
+        paths.root,
+        &paths.boundary,
+        diagnostics,
+    );
+    Some(draft)
 }
 
 fn web_catalog(
@@ -341,6 +367,7 @@ fn web_catalog(
     display: &str,
     source_file: &str,
     base_dir: &str,
+    paths: &Paths<'_>,
     loaded: &mut Loaded,
     diagnostics: &mut Diagnostics,
 ) {
@@ -363,7 +390,7 @@ fn web_catalog(
             file: display,
             node: record,
         };
-        loaded.datasets.push(dataset::load(
+        let mut draft = dataset::load(
             &id,
             Sources {
                 meta: Some(part),
@@ -372,7 +399,25 @@ fn web_catalog(
                 source_file,
             },
             diagnostics,
-        ));
+        );
+        dataset::vet_local_stores(
+            &mut draft,
+            record.get("stores"),
+            display,
+            base_dir,
+            paths.root,
+            &paths.boundary,
+            diagnostics,
+        );
+        thumbnail::vet(
+            &mut draft,
+            record.get("thumbnail"),
+            display,
+            paths.root,
+            &paths.boundary,
+            diagnostics,
+        );
+        loaded.datasets.push(draft);
     }
 }
 
@@ -450,7 +495,7 @@ fn markdown_entity(
         }
         return;
     }
-    let Some(text) = read(path, &display, &paths.limits, diagnostics) else {
+    let Some(text) = read(path, paths, diagnostics) else {
         return;
     };
     let split = document::split_front_matter(&text);
@@ -635,7 +680,7 @@ fn bib_entries(
     diagnostics: &mut Diagnostics,
 ) -> Vec<bibtex::Entry> {
     let display = paths.display(path);
-    let Some(text) = read(path, &display, &paths.limits, diagnostics) else {
+    let Some(text) = read(path, paths, diagnostics) else {
         return Vec::new();
     };
     let (entries, problems) = bibtex::parse_limited(&text, 0, paths.limits.bibtex_macro_bytes);
@@ -668,7 +713,7 @@ fn collect(
     paths: &Paths<'_>,
     diagnostics: &mut Diagnostics,
 ) {
-    for entry in sorted_entries(dir) {
+    for entry in entries(dir, paths, diagnostics) {
         let name = entry
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -684,10 +729,14 @@ fn collect(
             match index {
                 Some(index) => {
                     files.push((name.clone(), index));
+                    let bundle: Vec<PathBuf> = sorted_entries(&entry)
+                        .into_iter()
+                        .filter(|p| p.extension().is_some_and(|e| e == "bib"))
+                        .collect();
                     bibs.extend(
-                        sorted_entries(&entry)
+                        bundle
                             .into_iter()
-                            .filter(|p| p.extension().is_some_and(|e| e == "bib")),
+                            .filter(|bib| inside(bib, paths, diagnostics)),
                     );
                 }
                 None if depth < 2 => collect(&entry, depth + 1, files, bibs, paths, diagnostics),

@@ -11,6 +11,7 @@ use super::{
     merge_or_push, parse, parse_file, read, sorted_entries, web_catalog,
 };
 use crate::config::Limits;
+use crate::content::boundary::Boundary;
 use crate::content::document;
 use crate::content::{Draft, Loaded, MarkdownFile, code, identifier, paper, person};
 use crate::diagnostics::{Diagnostics, Location};
@@ -18,15 +19,13 @@ use crate::diagnostics::{Diagnostics, Location};
 /// Loads one file on its own, recognising its kind (used by `almanac check FILE` and tests).
 pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
     let root = path.parent().unwrap_or(Path::new(""));
+    let display = path.to_string_lossy().into_owned();
+    let label = display_parent(&display);
     let paths = Paths {
         root,
-        label: "",
+        label: &label,
+        boundary: Boundary::new(root),
         limits: Limits::DEFAULT,
-    };
-    let display = path.to_string_lossy().into_owned();
-    let paths = Paths {
-        label: &display_parent(&display),
-        ..paths
     };
     let mut loaded = Loaded::default();
     let stem = path
@@ -63,6 +62,7 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
                     &paths.display(path),
                     &paths.relative(path),
                     "",
+                    &paths,
                     &mut loaded,
                     diagnostics,
                 );
@@ -105,7 +105,7 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
                 });
             let kind = match folder_kind {
                 Some(kind) => kind,
-                None => match markdown_shape(path) {
+                None => match markdown_shape(path, &paths.boundary) {
                     MarkdownShape::Publication => "papers",
                     MarkdownShape::AuthorProfile => {
                         if let Some(draft) = hugo_profile(path, &paths, diagnostics) {
@@ -140,6 +140,7 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
                 .unwrap_or_default()
                 .into_iter()
                 .filter(|p| p.extension().is_some_and(|e| e == "bib"))
+                .filter(|p| paths.boundary.contains(p))
                 .collect();
             if stem != "index" {
                 bibs.clear();
@@ -171,9 +172,24 @@ pub fn load_dataset_folder(
         .and_then(Path::parent)
         .unwrap_or(Path::new(""));
     let label = anchor.to_string_lossy().into_owned();
+    // The library is the folder that holds both files (`catalog.yaml` may sit one folder above
+    // `feedstock/meta.yaml`).
+    let library = [meta, catalog]
+        .into_iter()
+        .flatten()
+        .filter_map(Path::parent)
+        .min_by_key(|p| p.components().count())
+        .filter(|outer| {
+            [meta, catalog]
+                .into_iter()
+                .flatten()
+                .all(|f| f.starts_with(outer))
+        })
+        .unwrap_or(anchor);
     let paths = Paths {
         root: anchor,
         label: &label,
+        boundary: Boundary::new(library),
         limits: Limits::DEFAULT,
     };
     load_dataset_files(id, meta, catalog, &paths, diagnostics)
@@ -191,6 +207,7 @@ pub fn load_kind_folder(
     let paths = Paths {
         root: parent,
         label,
+        boundary: Boundary::new(parent),
         limits: Limits::DEFAULT,
     };
     let mut loaded = Loaded::default();
@@ -205,7 +222,10 @@ enum MarkdownShape {
     Other,
 }
 
-fn markdown_shape(path: &Path) -> MarkdownShape {
+fn markdown_shape(path: &Path, boundary: &Boundary) -> MarkdownShape {
+    if !boundary.contains(path) {
+        return MarkdownShape::Publication; // the loader refuses it with a diagnostic
+    }
     // The loader reads the file again and reports a read error or a file
     // over `limits.content_file_bytes`; this look stays within that bound.
     let max = Limits::DEFAULT.content_file_bytes;
@@ -242,7 +262,7 @@ fn hugo_profile(
     diagnostics: &mut Diagnostics,
 ) -> Option<Draft<almanac_model::Person>> {
     let display = paths.display(path);
-    let text = read(path, &display, &paths.limits, diagnostics)?;
+    let text = read(path, paths, diagnostics)?;
     let split = document::split_front_matter(&text);
     let node = parse(
         split.yaml,
