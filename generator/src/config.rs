@@ -19,6 +19,8 @@ pub struct Config {
     pub serve: Serve,
     /// Reading Zarr stores.
     pub crawl: crate::crawl::location::CrawlSettings,
+    /// Bounds on the work one content file may cause.
+    pub limits: Limits,
 }
 
 /// `[site]`.
@@ -93,6 +95,44 @@ pub struct Serve {
 impl Default for Serve {
     fn default() -> Self {
         Self { port: 8000 }
+    }
+}
+
+/// `[limits]`: how much work one content file may cause. Each limit, when
+/// hit, is one diagnostic naming the file; the file (or the part over the
+/// limit) is skipped and the build goes on. Store limits are `[crawl.limits]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Largest content file read, in bytes (YAML, Markdown, BibTeX, CFF).
+    pub content_file_bytes: u64,
+    /// Most nodes one YAML document may hold, counting every copy that
+    /// anchors and aliases make.
+    pub yaml_nodes: usize,
+    /// Most nodes that alias expansion (`*name`) may copy in one YAML document.
+    pub yaml_alias_nodes: usize,
+    /// Deepest nesting of Markdown blocks, inline markup and raw HTML elements;
+    /// deeper markup is flattened (raw HTML beyond it is shown as text).
+    pub markdown_depth: usize,
+    /// Most bytes that `@string` macro expansion may produce in one BibTeX file.
+    pub bibtex_macro_bytes: usize,
+}
+
+impl Limits {
+    /// The defaults: generous for real libraries (a 20 MB description still
+    /// builds), small enough that no file can exhaust memory or time.
+    pub const DEFAULT: Self = Self {
+        content_file_bytes: 64 * 1024 * 1024,
+        yaml_nodes: 1_000_000,
+        yaml_alias_nodes: 100_000,
+        markdown_depth: 64,
+        bibtex_macro_bytes: 1024 * 1024,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self::DEFAULT
     }
 }
 
@@ -184,6 +224,20 @@ mod tests {
         let error = Config::parse("[site]\ntitle = \"x\"\ntitel = \"y\"\n").expect_err("typo");
         assert!(error.starts_with("3:1: "), "{error}");
         assert!(error.contains("titel"), "{error}");
+    }
+
+    #[test]
+    fn limits_have_safe_defaults_and_can_be_set() {
+        assert_eq!(Config::default().limits, Limits::DEFAULT);
+        let config =
+            Config::parse("[limits]\nmarkdown_depth = 32\nyaml_alias_nodes = 10\n").expect("parse");
+        assert_eq!(config.limits.markdown_depth, 32);
+        assert_eq!(config.limits.yaml_alias_nodes, 10);
+        assert_eq!(config.limits.yaml_nodes, Limits::DEFAULT.yaml_nodes);
+        let error = Config::parse("[limits]\nyaml_aliases = 10\n").expect_err("typo");
+        assert!(error.contains("yaml_aliases"), "{error}");
+        let error = Config::parse("[limits]\nmarkdown_depth = 0\n").expect_err("zero");
+        assert!(error.starts_with("2:1: "), "{error}");
     }
 
     #[test]

@@ -28,7 +28,9 @@ use crate::content::fields::{AgentSpec, Reader, RefSpec};
 use crate::content::license::Normalized;
 use crate::diagnostics::Diagnostics;
 
-pub use walk::{FileKind, load, load_dataset_folder, load_file, load_kind_folder, sniff};
+pub use walk::{
+    FileKind, load, load_dataset_folder, load_file, load_kind_folder, load_with_limits, sniff,
+};
 
 /// An entity as loaded, with the references and people it names still unresolved.
 #[derive(Debug, Clone, PartialEq)]

@@ -137,7 +137,12 @@ pub fn load_library_with_crawl(
             ..content::Loaded::default()
         }
     } else {
-        content::load(&content_dir, &label, &mut diagnostics)
+        content::load_with_limits(
+            &content_dir,
+            &label,
+            &options.config.limits,
+            &mut diagnostics,
+        )
     };
     let mut library = resolve::resolve(loaded, &mut diagnostics);
     let run = crawl::CrawlRun {

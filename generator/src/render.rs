@@ -243,7 +243,7 @@ pub fn pages(
     lists::write_all(library, theme, site, output, &mut written)?;
 
     let jsonld = crate::graph::page_jsonld(library, links, site.config);
-    for view in views::all_entities(library, links) {
+    for view in views::all_entities(library, links, site.config.limits.markdown_depth) {
         let kind = view.kind;
         let path = format!("{}/{}/", kind.plural(), view.id);
         let mut context =

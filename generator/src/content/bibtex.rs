@@ -5,6 +5,8 @@
 //! failing that, the next `@type{` anywhere); fields after a missing comma or an extra `}` are
 //! still read; empty and repeated fields are reported and left out.
 
+#[cfg(test)]
+mod fuzz;
 mod tex;
 
 use tex::{normalise_name, split_names, tex_to_text};
@@ -12,7 +14,7 @@ use tex::{normalise_name, split_names, tex_to_text};
 use std::collections::HashMap;
 
 use ProblemKind::{DuplicateField, EmptyField, MissingComma, MissingKey, Stray, UnbalancedBraces};
-use ProblemKind::{UnknownMacro, UnterminatedEntry, UnterminatedString};
+use ProblemKind::{MacroBudget, UnknownMacro, UnterminatedEntry, UnterminatedString};
 
 /// A position in the source, 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +117,9 @@ pub enum ProblemKind {
     UnknownMacro(String),
     /// Text outside entries that is not a comment, or unexpected text inside an entry.
     Stray,
+    /// `@string` macro expansion would produce more than the file's budget of bytes
+    /// ([`parse_limited`]); this macro and every later one are kept unexpanded.
+    MacroBudget,
 }
 
 /// A problem found while parsing, with where it is and a sentence describing it.
@@ -128,11 +133,27 @@ pub struct Problem {
     pub message: String,
 }
 
+/// The default budget of bytes that `@string` macro expansion may produce in one file.
+pub const MACRO_BYTES: usize = crate::config::Limits::DEFAULT.bibtex_macro_bytes;
+
 /// Parse a whole .bib file. `line_offset` is added to every line (for BibTeX embedded after N
 /// lines of another file). Never panics; every entry is returned or reported as a problem.
 pub fn parse(source: &str, line_offset: usize) -> (Vec<Entry>, Vec<Problem>) {
+    parse_limited(source, line_offset, MACRO_BYTES)
+}
+
+/// [`parse`], with at most `macro_bytes` bytes produced by `@string` macro expansion: macros
+/// defined from macros (`@string{b = a # a}`) otherwise grow exponentially with the number of
+/// definitions. Over the budget, macros are kept as their names and one
+/// [`ProblemKind::MacroBudget`] is reported.
+pub fn parse_limited(
+    source: &str,
+    line_offset: usize,
+    macro_bytes: usize,
+) -> (Vec<Entry>, Vec<Problem>) {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let mut p = Parser::new(source, line_offset);
+    p.macro_budget = macro_bytes;
     let (mut entries, len, mut i) = (Vec::new(), p.chars.len(), 0);
     while i < len {
         match p.chars[i] {
@@ -189,8 +210,18 @@ struct Parser {
     chars: Vec<char>,
     /// Index of the first character of every line.
     line_starts: Vec<usize>,
+    /// Index of the first character of every line that is not a space or tab.
+    indent_ends: Vec<usize>,
     line_offset: usize,
+    /// Characters that [`Parser::extent`] may still scan looking for an entry's end; once
+    /// spent, every entry also ends at the next `@type{` anywhere, so that a file of
+    /// unclosed entries on one line takes linear, not quadratic, time.
+    scan_budget: usize,
     macros: HashMap<String, String>,
+    /// Bytes that macro expansion may still produce.
+    macro_budget: usize,
+    /// True once the budget has run out (reported once).
+    macro_budget_spent: bool,
     problems: Vec<Problem>,
 }
 
@@ -198,16 +229,30 @@ impl Parser {
     fn new(source: &str, line_offset: usize) -> Self {
         let chars: Vec<char> = source.chars().collect();
         let newlines = chars.iter().enumerate().filter(|&(_, &c)| c == '\n');
-        let line_starts = std::iter::once(0)
+        let line_starts: Vec<usize> = std::iter::once(0)
             .chain(newlines.map(|(i, _)| i + 1))
             .collect();
+        let indent_ends = line_starts
+            .iter()
+            .map(|&start| {
+                let blank = chars[start..]
+                    .iter()
+                    .take_while(|&&c| c == ' ' || c == '\t');
+                start + blank.count()
+            })
+            .collect();
+        let scan_budget = chars.len().saturating_mul(16).saturating_add(1 << 20);
         let months = MONTHS.split(' ').filter_map(|m| m.split_once('='));
         let macros = months.map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
         Self {
             chars,
             line_starts,
+            indent_ends,
             line_offset,
+            scan_budget,
             macros,
+            macro_budget: MACRO_BYTES,
+            macro_budget_spent: false,
             problems: Vec::new(),
         }
     }
@@ -276,13 +321,12 @@ impl Parser {
 
     /// `@type{` or `@type(` is at `i`; with `line_start`, only blanks may precede it on its line.
     fn is_entry_start(&self, i: usize, line_start: bool) -> bool {
-        let before = self.chars[..i.min(self.chars.len())].iter().rev();
-        if self.at(i) != Some('@')
-            || line_start
-                && before
-                    .take_while(|&&c| c != '\n')
-                    .any(|&c| c != ' ' && c != '\t')
-        {
+        // Only blanks before `i` on its line: `i` is where its line's indent ends.
+        let at_line_start = || {
+            let line = self.line_starts.partition_point(|&s| s <= i).max(1);
+            self.indent_ends.get(line - 1) == Some(&i)
+        };
+        if self.at(i) != Some('@') || line_start && !at_line_start() {
             return false;
         }
         let j = self.skip(i + 1, self.chars.len(), |c| c.is_ascii_alphabetic());
@@ -350,13 +394,15 @@ impl Parser {
     }
 
     /// Finds where the entry whose opening delimiter is at `open` ends.
-    fn extent(&self, at: usize, open: usize, close: char) -> Ctx {
+    fn extent(&mut self, at: usize, open: usize, close: char) -> Ctx {
         let (mut stack, mut extras, mut in_quote, mut closed) =
             (Vec::new(), Vec::new(), false, false);
         let mut i = open + 1;
         while i < self.chars.len() {
+            self.scan_budget = self.scan_budget.saturating_sub(1);
+            let anywhere = self.scan_budget == 0;
             match self.chars[i] {
-                '@' if self.is_entry_start(i, true) => break,
+                '@' if self.is_entry_start(i, !anywhere) => break,
                 '{' => stack.push(i),
                 // `pop` pairs a `}` with its `{`; an unpaired one closes the entry or is extra.
                 '}' if stack.pop().is_none() => {
@@ -516,9 +562,26 @@ impl Parser {
                 c if is_token_char(c) && (any || !self.looks_like_field(i)) => {
                     let end = self.skip(i, ctx.end, is_token_char);
                     let token = self.slice(i, end);
-                    match self.macros.get(&token.to_lowercase()) {
+                    let name_key = token.to_lowercase();
+                    match self.macros.get(&name_key).map(String::len) {
                         _ if token.chars().all(|c| c.is_ascii_digit()) => (token, end),
-                        Some(expansion) => (expansion.clone(), end),
+                        Some(size) if size <= self.macro_budget => {
+                            self.macro_budget -= size;
+                            let expansion = self.macros.get(&name_key).cloned();
+                            (expansion.unwrap_or_default(), end)
+                        }
+                        Some(size) => {
+                            if !self.macro_budget_spent {
+                                self.macro_budget_spent = true;
+                                let what = format!(
+                                    "expands the macro `{token}` to {size} bytes, over the \
+                                     file's budget for macro expansion \
+                                     (`limits.bibtex_macro_bytes`); it is kept unexpanded"
+                                );
+                                self.flag(ctx, MacroBudget, i, &what);
+                            }
+                            (token, end)
+                        }
                         None => {
                             let what = format!("uses the undefined macro `{token}` in `{name}`");
                             self.flag(ctx, UnknownMacro(token.clone()), i, &what);

@@ -4,10 +4,14 @@
 //! This is the first step of the content stage. Loaders read fields from the
 //! tree, so every diagnostic about a field can point at the field.
 
+#[cfg(test)]
+mod fuzz;
+
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, SpannedEventReceiver};
 
+use crate::config::Limits;
 use crate::diagnostics::Position;
 
 /// A YAML value with the position where it starts.
@@ -47,13 +51,16 @@ pub struct Key {
     pub position: Position,
 }
 
-/// A YAML syntax error.
+/// A YAML document that cannot be read: a syntax error, or a document over
+/// one of the [`Limits`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
-    /// Where the parser stopped.
+    /// Where the parser stopped (for a limit, the node that went over it).
     pub position: Position,
     /// What it said.
     pub message: String,
+    /// The diagnostic code: `syntax`, `yaml-alias-budget` or `yaml-node-budget`.
+    pub code: &'static str,
 }
 
 impl Node {
@@ -212,30 +219,51 @@ impl Node {
     }
 }
 
-/// Parses one YAML document. `line_offset` is added to every line (for front
-/// matter, the number of lines before it). An empty document is `null`.
+/// Parses one YAML document with the default [`Limits`]. `line_offset` is
+/// added to every line (for front matter, the number of lines before it). An
+/// empty document is `null`.
 ///
 /// # Errors
 ///
-/// Returns the parser's message and position on a syntax error.
+/// Returns the parser's message and position on a syntax error, or the
+/// position of the node that went over a limit.
 pub fn parse_yaml(source: &str, line_offset: usize) -> Result<Node, SyntaxError> {
-    let mut builder = Builder::new(line_offset);
+    parse_yaml_limited(source, line_offset, &Limits::DEFAULT)
+}
+
+/// [`parse_yaml`] with the node budgets of `limits` (`yaml_nodes`, `yaml_alias_nodes`).
+///
+/// # Errors
+///
+/// As [`parse_yaml`].
+pub fn parse_yaml_limited(
+    source: &str,
+    line_offset: usize,
+    limits: &Limits,
+) -> Result<Node, SyntaxError> {
+    let mut builder = Builder::new(line_offset, limits);
     let mut parser = Parser::new_from_str(source);
     // Load the whole stream, so that text after the first value is a syntax
     // error rather than silently ignored.
-    parser
-        .load(&mut builder, true)
-        .map_err(|error| SyntaxError {
-            position: Position::new(
-                error.marker().line() + line_offset,
-                error.marker().col() + 1,
-            ),
-            message: error.info().to_owned(),
-        })?;
+    let loaded = parser.load(&mut builder, true);
+    // Over a budget, the builder stops building (the parser still reads to
+    // the end, in time linear in the text): that is the error to report.
+    if let Some(error) = builder.over_budget {
+        return Err(error);
+    }
+    loaded.map_err(|error| SyntaxError {
+        position: Position::new(
+            error.marker().line() + line_offset,
+            error.marker().col() + 1,
+        ),
+        message: error.info().to_owned(),
+        code: "syntax",
+    })?;
     if let Some(position) = builder.second_document {
         return Err(SyntaxError {
             position,
             message: "a second YAML document starts here; a content file holds one".into(),
+            code: "syntax",
         });
     }
     Ok(builder
@@ -300,14 +328,23 @@ pub fn split_front_matter(source: &str) -> FrontMatter<'_> {
     }
 }
 
-/// Builds a [`Node`] tree from parser events.
+/// Builds a [`Node`] tree from parser events, counting the nodes it makes.
 struct Builder {
     line_offset: usize,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
+    /// Anchored values, with the number of nodes each holds.
+    anchors: HashMap<usize, (Node, usize)>,
     root: Option<Node>,
     documents: usize,
     second_document: Option<Position>,
+    /// Nodes made so far, copies included (an anchor's copy, an alias's copy).
+    nodes: usize,
+    /// Nodes copied by aliases so far.
+    alias_nodes: usize,
+    max_nodes: usize,
+    max_alias_nodes: usize,
+    /// Set when a budget is exceeded; no more nodes are made after it.
+    over_budget: Option<SyntaxError>,
 }
 
 enum Frame {
@@ -315,17 +352,19 @@ enum Frame {
         anchor: usize,
         position: Position,
         items: Vec<Node>,
+        size: usize,
     },
     Mapping {
         anchor: usize,
         position: Position,
         entries: Vec<(Key, Node)>,
         pending_key: Option<Key>,
+        size: usize,
     },
 }
 
 impl Builder {
-    fn new(line_offset: usize) -> Self {
+    fn new(line_offset: usize, limits: &Limits) -> Self {
         Self {
             line_offset,
             stack: Vec::new(),
@@ -333,6 +372,11 @@ impl Builder {
             root: None,
             documents: 0,
             second_document: None,
+            nodes: 0,
+            alias_nodes: 0,
+            max_nodes: limits.yaml_nodes,
+            max_alias_nodes: limits.yaml_alias_nodes,
+            over_budget: None,
         }
     }
 
@@ -340,9 +384,59 @@ impl Builder {
         Position::new(span.start.line() + self.line_offset, span.start.col() + 1)
     }
 
-    fn finish(&mut self, node: Node, anchor: usize) {
+    /// Counts `count` new nodes (`alias`: copied by an alias) made at
+    /// `position`; false, with the error recorded, when that goes over a budget.
+    fn spend(&mut self, count: usize, alias: bool, position: Position) -> bool {
+        self.nodes = self.nodes.saturating_add(count);
+        if alias {
+            self.alias_nodes = self.alias_nodes.saturating_add(count);
+        }
+        let error = if alias && self.alias_nodes > self.max_alias_nodes {
+            Some((
+                "yaml-alias-budget",
+                format!(
+                    "alias expansion makes more than {} nodes (`limits.yaml_alias_nodes`); \
+                     the file is skipped",
+                    self.max_alias_nodes
+                ),
+            ))
+        } else if self.nodes > self.max_nodes {
+            Some((
+                "yaml-node-budget",
+                format!(
+                    "the document holds more than {} nodes, copies by anchors and aliases \
+                     included (`limits.yaml_nodes`); the file is skipped",
+                    self.max_nodes
+                ),
+            ))
+        } else {
+            None
+        };
+        match error {
+            Some((code, message)) => {
+                self.over_budget = Some(SyntaxError {
+                    position,
+                    message,
+                    code,
+                });
+                self.stack.clear();
+                self.anchors.clear();
+                self.root = None;
+                false
+            }
+            None => true,
+        }
+    }
+
+    /// Adds a finished node holding `size` nodes to its parent.
+    fn finish(&mut self, node: Node, anchor: usize, size: usize) {
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            // The anchor keeps a copy: that copy counts too (nested anchors
+            // would otherwise copy quadratically many nodes).
+            if !self.spend(size, false, node.position) {
+                return;
+            }
+            self.anchors.insert(anchor, (node.clone(), size));
         }
         match self.stack.last_mut() {
             None => {
@@ -350,66 +444,94 @@ impl Builder {
                     self.root = Some(node);
                 }
             }
-            Some(Frame::Sequence { items, .. }) => items.push(node),
+            Some(Frame::Sequence {
+                items, size: total, ..
+            }) => {
+                items.push(node);
+                *total = total.saturating_add(size);
+            }
             Some(Frame::Mapping {
                 entries,
                 pending_key,
+                size: total,
                 ..
-            }) => match pending_key.take() {
-                Some(key) => entries.push((key, node)),
-                None => {
-                    let name = node.as_text().unwrap_or_else(|| node.to_json().to_string());
-                    *pending_key = Some(Key {
-                        name,
-                        position: node.position,
-                    });
+            }) => {
+                *total = total.saturating_add(size);
+                match pending_key.take() {
+                    Some(key) => entries.push((key, node)),
+                    None => {
+                        let name = node.as_text().unwrap_or_else(|| node.to_json().to_string());
+                        *pending_key = Some(Key {
+                            name,
+                            position: node.position,
+                        });
+                    }
                 }
-            },
+            }
         }
     }
 }
 
 impl<'input> SpannedEventReceiver<'input> for Builder {
     fn on_event(&mut self, event: Event<'input>, span: Span) {
+        if self.over_budget.is_some() {
+            return;
+        }
         let position = self.position(span);
         match event {
             Event::Scalar(text, style, anchor, tag) => {
+                if !self.spend(1, false, position) {
+                    return;
+                }
                 let tagged_str = tag.as_ref().is_some_and(|t| t.suffix == "str");
                 let value = if style == ScalarStyle::Plain && !tagged_str {
                     resolve_plain(&text)
                 } else {
                     NodeValue::String(text.into_owned())
                 };
-                self.finish(Node { value, position }, anchor);
+                self.finish(Node { value, position }, anchor, 1);
             }
-            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Sequence {
-                anchor,
-                position,
-                items: Vec::new(),
-            }),
-            Event::MappingStart(anchor, _) => self.stack.push(Frame::Mapping {
-                anchor,
-                position,
-                entries: Vec::new(),
-                pending_key: None,
-            }),
+            Event::SequenceStart(anchor, _) => {
+                if self.spend(1, false, position) {
+                    self.stack.push(Frame::Sequence {
+                        anchor,
+                        position,
+                        items: Vec::new(),
+                        size: 1,
+                    });
+                }
+            }
+            Event::MappingStart(anchor, _) => {
+                if self.spend(1, false, position) {
+                    self.stack.push(Frame::Mapping {
+                        anchor,
+                        position,
+                        entries: Vec::new(),
+                        pending_key: None,
+                        size: 1,
+                    });
+                }
+            }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (node, anchor) = match self.stack.pop() {
+                let (node, anchor, size) = match self.stack.pop() {
                     Some(Frame::Sequence {
                         anchor,
                         position,
                         items,
+                        size,
                     }) => (
                         Node {
                             value: NodeValue::Sequence(items),
                             position,
                         },
                         anchor,
+                        size,
                     ),
                     Some(Frame::Mapping {
                         anchor,
                         position,
                         entries,
+                        size,
                         ..
                     }) => (
                         Node {
@@ -417,18 +539,25 @@ impl<'input> SpannedEventReceiver<'input> for Builder {
                             position,
                         },
                         anchor,
+                        size,
                     ),
                     None => return,
                 };
-                self.finish(node, anchor);
+                self.finish(node, anchor, size);
             }
             Event::Alias(anchor) => {
+                let size = self.anchors.get(&anchor).map_or(1, |(_, size)| *size);
+                // Counted before copying: a "billion laughs" file is refused
+                // at its first alias over the budget, before any memory is spent.
+                if !self.spend(size, true, position) {
+                    return;
+                }
                 let node = self
                     .anchors
                     .get(&anchor)
-                    .cloned()
+                    .map(|(node, _)| node.clone())
                     .unwrap_or_else(|| Node::null(position));
-                self.finish(node, 0);
+                self.finish(node, 0, size);
             }
             Event::DocumentStart(_) => {
                 self.documents += 1;
@@ -536,10 +665,70 @@ mod tests {
         );
     }
 
+    /// Ten levels of ten aliases each: 10^10 nodes if expanded.
+    fn billion_laughs() -> String {
+        let mut text = String::from("a0: &a0 [lol]\n");
+        for level in 1..=10 {
+            let previous = format!("*a{}", level - 1);
+            let items = [previous.as_str(); 10].join(", ");
+            text.push_str(&format!("a{level}: &a{level} [{items}]\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn alias_expansion_has_a_node_budget() {
+        let error = parse_yaml(&billion_laughs(), 2).expect_err("over the budget");
+        assert_eq!(error.code, "yaml-alias-budget");
+        assert!(error.message.contains("100000"), "{}", error.message);
+        // At an alias of the first level whose expansion goes over 100,000 nodes:
+        // the fourth alias of level 5 (each copies 21,111 nodes).
+        assert_eq!(error.position.line, 6 + 2, "{error:?}");
+        assert!(error.position.column > 1, "{error:?}");
+    }
+
+    #[test]
+    fn small_budgets_are_respected_exactly() {
+        let limits = Limits {
+            yaml_alias_nodes: 6,
+            ..Limits::DEFAULT
+        };
+        // `*x` copies 3 nodes (a mapping, a key, a value): two fit, three do not.
+        let two = "a: &x {k: v}\nb: *x\nc: *x\n";
+        assert!(parse_yaml_limited(two, 0, &limits).is_ok());
+        let three = "a: &x {k: v}\nb: *x\nc: *x\nd: *x\n";
+        let error = parse_yaml_limited(three, 0, &limits).expect_err("three copies");
+        assert_eq!(error.code, "yaml-alias-budget");
+        assert_eq!(error.position, Position::new(4, 4));
+        let limits = Limits {
+            yaml_nodes: 5,
+            ..Limits::DEFAULT
+        };
+        let error = parse_yaml_limited("[1, 2, 3, 4, 5]\n", 0, &limits).expect_err("six nodes");
+        assert_eq!(error.code, "yaml-node-budget");
+        assert_eq!(error.position, Position::new(1, 14));
+        assert!(parse_yaml_limited("[1, 2, 3, 4]\n", 0, &limits).is_ok());
+    }
+
+    #[test]
+    fn nested_anchors_count_their_copies() {
+        // Every level anchors the whole nest below it: copies grow as depth².
+        let depth = 100;
+        let text = format!("{}x{}", "&a [".repeat(depth), "]".repeat(depth));
+        let limits = Limits {
+            yaml_nodes: 1_000,
+            ..Limits::DEFAULT
+        };
+        let error = parse_yaml_limited(&text, 0, &limits).expect_err("quadratic copies");
+        assert_eq!(error.code, "yaml-node-budget");
+        assert!(parse_yaml_limited(&text, 0, &Limits::DEFAULT).is_ok());
+    }
+
     #[test]
     fn syntax_errors_have_positions() {
         let error = parse_yaml("a: [1, 2\nb: c\n", 10).expect_err("error");
         assert!(error.position.line > 10, "{error:?}");
+        assert_eq!(error.code, "syntax");
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //! kind of file each one is.
 
 use std::fs;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
+use crate::config::Limits;
 use crate::content::boundary::Boundary;
 use crate::content::dataset::{self, Part, Sources};
 use crate::content::document::{self, Node};
@@ -15,6 +17,7 @@ use crate::content::{
 use crate::diagnostics::{Diagnostics, Location, Position};
 
 mod confine;
+mod depth;
 mod kind;
 mod single;
 
@@ -29,6 +32,8 @@ struct Paths<'a> {
     root: &'a Path,
     label: &'a str,
     boundary: Boundary,
+    /// Bounds on the work one file may cause.
+    limits: Limits,
 }
 
 impl Paths<'_> {
@@ -48,13 +53,24 @@ impl Paths<'_> {
     }
 }
 
-/// Loads every entity in the library folder `root`. `label` is how the folder
-/// is shown in diagnostics (e.g. `content`).
+/// Loads every entity in the library folder `root` with the default
+/// [`Limits`]. `label` is how the folder is shown in diagnostics (e.g. `content`).
 pub fn load(root: &Path, label: &str, diagnostics: &mut Diagnostics) -> Loaded {
+    load_with_limits(root, label, &Limits::DEFAULT, diagnostics)
+}
+
+/// [`load`] with the `[limits]` of `almanac.toml`.
+pub fn load_with_limits(
+    root: &Path,
+    label: &str,
+    limits: &Limits,
+    diagnostics: &mut Diagnostics,
+) -> Loaded {
     let paths = Paths {
         root,
         label,
         boundary: Boundary::new(root),
+        limits: *limits,
     };
     let mut loaded = Loaded {
         label: label.to_owned(),
@@ -102,29 +118,47 @@ fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     entries
 }
 
+/// Reads a content file as UTF-8 text, at most `limits.content_file_bytes` of it: a
+/// larger file (or a device that never ends) is reported and skipped. Files outside the
+/// library are refused first.
 fn read(path: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> Option<String> {
     let display = paths.display(path);
     let display = display.as_str();
     if !inside(path, paths, diagnostics) {
         return None;
     }
-    match fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(text),
-            Err(_) => {
-                diagnostics.error(
-                    "unreadable-file",
-                    Location::file(display),
-                    "the file is not UTF-8 text",
-                );
-                None
-            }
-        },
-        Err(error) => {
+    let max = paths.limits.content_file_bytes;
+    let mut bytes = Vec::new();
+    let result = fs::File::open(path)
+        .and_then(|file| file.take(max.saturating_add(1)).read_to_end(&mut bytes));
+    if let Err(error) = result {
+        diagnostics.error(
+            "unreadable-file",
+            Location::file(display),
+            format!("cannot read the file: {error}"),
+        );
+        return None;
+    }
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max {
+        diagnostics
+            .error(
+                "file-too-large",
+                Location::file(display),
+                format!(
+                    "the file is larger than {max} bytes (`limits.content_file_bytes`); skipped"
+                ),
+            )
+            .help =
+            Some("split the file, or raise `[limits] content_file_bytes` in almanac.toml".into());
+        return None;
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(_) => {
             diagnostics.error(
                 "unreadable-file",
                 Location::file(display),
-                format!("cannot read the file: {error}"),
+                "the file is not UTF-8 text",
             );
             None
         }
@@ -135,18 +169,30 @@ fn parse(
     text: &str,
     line_offset: usize,
     display: &str,
+    limits: &Limits,
     diagnostics: &mut Diagnostics,
 ) -> Option<Node> {
-    match document::parse_yaml(text, line_offset) {
-        Ok(node) => Some(node),
+    match document::parse_yaml_limited(text, line_offset, limits) {
+        Ok(node) => {
+            depth::check_strings(&node, display, limits, diagnostics);
+            Some(node)
+        }
         Err(error) => {
-            diagnostics
-                .error(
-                    "syntax",
-                    Location::at(display, error.position),
+            let (message, help) = if error.code == "syntax" {
+                (
                     format!("invalid YAML: {}", error.message),
+                    "the rest of the library is still built; this file is skipped",
                 )
-                .help = Some("the rest of the library is still built; this file is skipped".into());
+            } else {
+                (
+                    error.message,
+                    "write the values out instead of nesting aliases, or raise the limit in \
+                     `[limits]` of almanac.toml",
+                )
+            };
+            diagnostics
+                .error(error.code, Location::at(display, error.position), message)
+                .help = Some(help.into());
             None
         }
     }
@@ -155,7 +201,7 @@ fn parse(
 fn parse_file(path: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> Option<Node> {
     let display = paths.display(path);
     let text = read(path, paths, diagnostics)?;
-    parse(&text, 0, &display, diagnostics)
+    parse(&text, 0, &display, &paths.limits, diagnostics)
 }
 
 fn load_datasets(
@@ -399,6 +445,7 @@ fn load_markdown_kind(
         check_id(&id, &paths.display(&path), diagnostics);
         markdown_entity(kind, &id, &path, &mut bibs, paths, loaded, diagnostics);
     }
+    let mut index = PaperIndex::of(&loaded.papers);
     for bib in bibs {
         if kind != "papers" {
             diagnostics.note(
@@ -415,7 +462,7 @@ fn load_markdown_kind(
                 &paths.relative(&bib),
                 diagnostics,
             );
-            merge_or_push(draft, &mut loaded.papers);
+            merge_or_push(draft, &mut loaded.papers, &mut index);
         }
     }
 }
@@ -460,8 +507,13 @@ fn markdown_entity(
         );
         return;
     }
-    let Some(front_matter) = parse(split.yaml, split.yaml_line_offset, &display, diagnostics)
-    else {
+    let Some(front_matter) = parse(
+        split.yaml,
+        split.yaml_line_offset,
+        &display,
+        &paths.limits,
+        diagnostics,
+    ) else {
         return;
     };
     if split.yaml.is_empty() {
@@ -474,6 +526,13 @@ fn markdown_entity(
             .help = Some("start the file with `---`, the YAML fields, and another `---`".into());
         return;
     }
+    depth::check_body(
+        split.body,
+        split.body_line,
+        &display,
+        &paths.limits,
+        diagnostics,
+    );
     let source_file = paths.relative(path);
     let file = MarkdownFile {
         path: &display,
@@ -555,20 +614,63 @@ fn markdown_entity(
     }
 }
 
+/// The papers loaded so far by id and by lowercased DOI (the first paper of each), so that
+/// merging a `.bib` file of n entries takes O(n), not O(n²), comparisons.
+#[derive(Debug, Default)]
+struct PaperIndex {
+    by_id: std::collections::HashMap<String, usize>,
+    by_doi: std::collections::HashMap<String, usize>,
+}
+
+impl PaperIndex {
+    fn of(papers: &[Draft<almanac_model::Paper>]) -> Self {
+        let mut index = Self::default();
+        for (position, paper) in papers.iter().enumerate() {
+            index.add(paper, position);
+        }
+        index
+    }
+
+    fn add(&mut self, paper: &Draft<almanac_model::Paper>, position: usize) {
+        self.by_id
+            .entry(paper.entity.id.clone())
+            .or_insert(position);
+        if let Some(doi) = &paper.entity.doi {
+            self.by_doi.entry(doi.to_lowercase()).or_insert(position);
+        }
+    }
+
+    /// The first paper with `draft`'s id or DOI.
+    fn find(&self, draft: &Draft<almanac_model::Paper>) -> Option<usize> {
+        let by_id = self.by_id.get(&draft.entity.id).copied();
+        let by_doi = draft
+            .entity
+            .doi
+            .as_ref()
+            .and_then(|doi| self.by_doi.get(&doi.to_lowercase()).copied());
+        match (by_id, by_doi) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
 /// Adds a BibTeX paper, merging it into a Markdown paper with the same DOI or id.
 fn merge_or_push(
     draft: Draft<almanac_model::Paper>,
     papers: &mut Vec<Draft<almanac_model::Paper>>,
+    index: &mut PaperIndex,
 ) {
-    let same = papers.iter_mut().find(|p| {
-        p.entity.id == draft.entity.id
-            || (p.entity.doi.is_some()
-                && p.entity.doi.as_deref().map(str::to_lowercase)
-                    == draft.entity.doi.as_deref().map(str::to_lowercase))
-    });
-    match same {
-        Some(existing) => paper::merge(existing, draft),
-        None => papers.push(draft),
+    match index.find(&draft) {
+        Some(position) if position < papers.len() => {
+            paper::merge(&mut papers[position], draft);
+            // The merge may have given the paper a DOI.
+            index.add(&papers[position], position);
+        }
+        _ => {
+            index.add(&draft, papers.len());
+            papers.push(draft);
+        }
     }
 }
 
@@ -581,11 +683,15 @@ fn bib_entries(
     let Some(text) = read(path, paths, diagnostics) else {
         return Vec::new();
     };
-    let (entries, problems) = bibtex::parse(&text, 0);
+    let (entries, problems) = bibtex::parse_limited(&text, 0, paths.limits.bibtex_macro_bytes);
     for problem in problems {
+        let code = match problem.kind {
+            bibtex::ProblemKind::MacroBudget => "bibtex-macro-budget",
+            _ => "bibtex",
+        };
         diagnostics
             .warning(
-                "bibtex",
+                code,
                 Location::at(
                     &display,
                     Position::new(problem.position.line, problem.position.column),

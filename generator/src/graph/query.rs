@@ -11,7 +11,7 @@ use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
 
-use super::{graph_error, vocab};
+use super::vocab;
 use crate::error::{Error, Result};
 
 /// How results are printed.
@@ -48,10 +48,22 @@ pub fn load(path: &Path) -> Result<Store> {
         )
     })?;
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let store = Store::new().map_err(graph_error)?;
-    store
-        .load_from_reader(RdfParser::from_format(format), bytes.as_slice())
-        .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
+    load_bytes(&bytes, format).map_err(|message| Error::io(path, std::io::Error::other(message)))
+}
+
+/// Parses a whole graph file held in memory into a new store.
+///
+/// The file is parsed as one slice, not through a reader: oxigraph's reader
+/// parsers stop when one value needs more than a 16 MiB buffer (its JSON-LD
+/// reader on the `graph.jsonld` of a library with 100,000 arrays, or with a
+/// 20 MB description), while everything Almanac writes must read back.
+fn load_bytes(bytes: &[u8], format: RdfFormat) -> std::result::Result<Store, String> {
+    let store = Store::new().map_err(|e| e.to_string())?;
+    let quads = RdfParser::from_format(format)
+        .for_slice(bytes)
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    store.extend(quads).map_err(|e| e.to_string())?;
     Ok(store)
 }
 
@@ -251,6 +263,72 @@ mod tests {
             value["results"]["bindings"][0]["title"]["value"],
             "A, \"quoted\" title"
         );
+    }
+
+    /// A graph with `n` datasets of 50 long variable descriptions each, the first
+    /// with a 17 MiB description (a 20 MB description builds, so it is written).
+    fn large_graph(n: usize) -> Graph {
+        let mut graph = Graph::default();
+        graph.add(
+            "https://example.org/datasets/d0",
+            vocab::dcterms::IDENTIFIER,
+            Object::text("long ".repeat(17 * 1024 * 1024 / 5)),
+        );
+        for d in 0..n {
+            let dataset = format!("https://example.org/datasets/d{d}");
+            graph.types(&dataset, &[vocab::dcat::DATASET]);
+            graph.add(
+                &dataset,
+                vocab::dcterms::TITLE,
+                Object::text(format!("Dataset {d} {}", "x".repeat(200))),
+            );
+            for v in 0..50 {
+                graph.add(
+                    &dataset,
+                    vocab::dcterms::DESCRIPTION,
+                    Object::text(format!("variable {v} of dataset {d} {}", "y".repeat(300))),
+                );
+            }
+        }
+        graph
+    }
+
+    /// Everything Almanac writes reads back, however large: the JSON-LD, Turtle and
+    /// N-Triples of a graph over oxigraph's 16 MiB reader buffer. (Read through a
+    /// reader, the JSON-LD fails with "Reached the buffer maximal size of 16777216".)
+    #[test]
+    fn large_written_graphs_read_back() {
+        let graph = large_graph(200);
+        let expected = 200 * 52 + 1;
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (name, bytes) in [
+            ("graph.jsonld", crate::graph::serialize::jsonld(&graph)),
+            (
+                "graph.ttl",
+                crate::graph::serialize::turtle(&graph).expect("ttl"),
+            ),
+            (
+                "graph.nt",
+                crate::graph::serialize::ntriples(&graph).expect("nt"),
+            ),
+        ] {
+            assert!(
+                bytes.len() > 16 * 1024 * 1024,
+                "{name}: {} bytes",
+                bytes.len()
+            );
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).expect("write");
+            let store = load(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(store.len().expect("len"), expected, "{name}");
+            let answer = run(
+                &store,
+                "SELECT (COUNT(?d) AS ?n) WHERE { ?d a dcat:Dataset }",
+                ResultFormat::Csv,
+            )
+            .expect("count");
+            assert!(answer.text.contains("200"), "{name}: {}", answer.text);
+        }
     }
 
     #[test]

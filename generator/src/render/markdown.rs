@@ -1,11 +1,19 @@
 //! Markdown to safe HTML: pulldown-cmark for CommonMark (+ tables, footnotes,
 //! strikethrough), then ammonia to strip scripts, event handlers and links
-//! with schemes other than http(s), mailto, s3, gs, az and doi.
+//! with schemes other than http(s), mailto, s3, gs, az and doi. Nesting is
+//! bounded first ([`nesting`]), so that both stay linear in the text's size.
+
+mod nesting;
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use pulldown_cmark::{Options, Parser, html};
+
+use nesting::Bounded;
+
+/// The default bound on nesting (`[limits] markdown_depth`).
+pub const DEPTH: usize = crate::config::Limits::DEFAULT.markdown_depth;
 
 /// URL schemes that may become links.
 pub const LINK_SCHEMES: &[&str] = &["http", "https", "mailto", "s3", "gs", "az", "doi"];
@@ -25,17 +33,41 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
     })
 }
 
-/// Renders Markdown to sanitized HTML.
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS)
+    .union(Options::ENABLE_SMART_PUNCTUATION);
+
+/// Renders Markdown to sanitized HTML, nesting bounded to [`DEPTH`] levels.
 #[must_use]
 pub fn to_html(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION;
+    to_html_limited(markdown, DEPTH)
+}
+
+/// Renders Markdown to sanitized HTML. Markup nested deeper than `max_depth`
+/// is flattened (its text kept) and raw HTML beyond it is shown as text.
+#[must_use]
+pub fn to_html_limited(markdown: &str, max_depth: usize) -> String {
+    let events = Bounded::new(
+        Parser::new_ext(markdown, OPTIONS).into_offset_iter(),
+        max_depth,
+    );
     let mut unsafe_html = String::new();
-    html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
+    html::push_html(&mut unsafe_html, events);
     cleaner().clean(&unsafe_html).to_string()
+}
+
+/// Where `markdown` first nests deeper than `max_depth` (a byte offset), or
+/// `None` when it renders as written. For the `markdown-depth` diagnostic.
+#[must_use]
+pub fn nesting_overflow(markdown: &str, max_depth: usize) -> Option<usize> {
+    let mut events = Bounded::new(
+        Parser::new_ext(markdown, OPTIONS).into_offset_iter(),
+        max_depth,
+    );
+    events.by_ref().for_each(drop);
+    events.first_overflow()
 }
 
 /// Markdown reduced to plain text, for meta descriptions and summaries,
@@ -117,6 +149,69 @@ mod tests {
             "Bold text, and more…"
         );
         assert_eq!(to_plain("Short.", 50), "Short.");
+    }
+
+    /// 200 KB of nesting renders, bounded, for each kind of nest.
+    #[test]
+    fn deep_nests_render_flattened() {
+        let nests = [
+            ("list", "- ".repeat(100_000) + "deep"),
+            ("quote", "> ".repeat(100_000) + "deep"),
+            ("ordered", "1. ".repeat(66_000) + "deep"),
+            (
+                "div",
+                "<div>".repeat(20_000) + "deep" + &"</div>".repeat(20_000),
+            ),
+            ("span", format!("x {} deep", "<span>".repeat(30_000))),
+            (
+                "emphasis",
+                format!("{}deep{}", "*a ".repeat(33_000), " b*".repeat(33_000)),
+            ),
+            (
+                "images",
+                format!("{}deep{}", "![a ".repeat(20_000), "](i.png)".repeat(20_000)),
+            ),
+            (
+                "anchors",
+                format!("x {} deep", "<a href=\"https://x.org\">".repeat(10_000)),
+            ),
+        ];
+        for (name, markdown) in nests {
+            assert!(markdown.len() >= 100_000, "{name}");
+            assert!(
+                nesting_overflow(&markdown, DEPTH).is_some(),
+                "{name}: no overflow"
+            );
+            let html = to_html(&markdown);
+            assert!(html.contains("deep"), "{name}: the text is kept");
+            // Bounded output: no more than a constant per input byte.
+            assert!(html.len() < 12 * markdown.len(), "{name}: {}", html.len());
+            for tag in [
+                "<ul>",
+                "<ol>",
+                "<blockquote>",
+                "<div>",
+                "<span>",
+                "<em>",
+                "<a ",
+                "<img",
+            ] {
+                assert!(
+                    html.matches(tag).count() <= DEPTH,
+                    "{name}: {} {tag}",
+                    html.matches(tag).count()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn ordinary_markdown_is_not_over_the_limit() {
+        let text =
+            "# T\n\n- a\n  - b\n    > c *d* **e** [f](https://x.org)\n\n<div><p>g</p></div>\n";
+        assert_eq!(nesting_overflow(text, DEPTH), None);
+        assert_eq!(to_html_limited(text, DEPTH), to_html(text));
+        assert!(to_html(text).contains("<blockquote>"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::content::dataset::role_name;
 use crate::links::Links;
-use crate::render::markdown::{escape, is_safe_url, to_html, to_plain};
+use crate::render::markdown::{self, escape, is_safe_url, to_html_limited, to_plain};
 
 /// An entity ready for its template.
 #[derive(Debug, Clone)]
@@ -174,6 +174,7 @@ fn tags(kind: EntityKind, tags: &[String]) -> Value {
 }
 
 fn base(
+    depth: usize,
     kind: EntityKind,
     id: &str,
     title: &str,
@@ -187,7 +188,7 @@ fn base(
             "kind_label": kind.label(),
             "id": id,
             "title": title,
-            "html": to_html(markdown),
+            "html": to_html_limited(markdown, depth),
             "summary": summary,
             "source_file": source_file,
             "tags": [],
@@ -214,12 +215,13 @@ fn links_value(links: &[Link]) -> Value {
     )
 }
 
-/// What the crawl found about a store, for its access panel.
-pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
+/// The views of every entity, Markdown nested at most `depth` levels deep.
+pub fn all_entities(library: &Library, links: &Links, depth: usize) -> Vec<EntityView> {
     let mut views = Vec::new();
     for d in &library.datasets {
         let me = EntityRef::new(EntityKind::Dataset, &d.id);
         let (mut data, summary) = base(
+            depth,
             EntityKind::Dataset,
             &d.id,
             &d.title,
@@ -261,7 +263,11 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
                 .collect(),
         );
         data["links"] = links_value(&d.links);
-        data["acknowledgements"] = json!(d.acknowledgements.as_deref().map(to_html));
+        data["acknowledgements"] = json!(
+            d.acknowledgements
+                .as_deref()
+                .map(|text| to_html_limited(text, depth))
+        );
         let cited: Vec<Reference> = d
             .citations
             .iter()
@@ -296,6 +302,7 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
     for p in &library.papers {
         let me = EntityRef::new(EntityKind::Paper, &p.id);
         let (mut data, summary) = base(
+            depth,
             EntityKind::Paper,
             &p.id,
             &p.title,
@@ -329,6 +336,7 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
     for m in &library.models {
         let me = EntityRef::new(EntityKind::Model, &m.id);
         let (mut data, summary) = base(
+            depth,
             EntityKind::Model,
             &m.id,
             &m.title,
@@ -364,6 +372,7 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
     for c in &library.courses {
         let me = EntityRef::new(EntityKind::Course, &c.id);
         let (mut data, summary) = base(
+            depth,
             EntityKind::Course,
             &c.id,
             &c.title,
@@ -393,6 +402,7 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
     for c in &library.code {
         let me = EntityRef::new(EntityKind::Code, &c.id);
         let (mut data, summary) = base(
+            depth,
             EntityKind::Code,
             &c.id,
             &c.title,
@@ -422,7 +432,14 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
     }
     for p in &library.people {
         let me = EntityRef::new(EntityKind::Person, &p.id);
-        let (mut data, summary) = base(EntityKind::Person, &p.id, &p.name, &p.bio, &p.source_file);
+        let (mut data, summary) = base(
+            depth,
+            EntityKind::Person,
+            &p.id,
+            &p.name,
+            &p.bio,
+            &p.source_file,
+        );
         let mut facts = Facts(Vec::new());
         if let Some(orcid) = &p.orcid {
             facts.html(
@@ -451,6 +468,7 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
     for o in &library.organizations {
         let me = EntityRef::new(EntityKind::Organization, &o.id);
         let (mut data, summary) = base(
+            depth,
             EntityKind::Organization,
             &o.id,
             &o.name,
@@ -478,7 +496,7 @@ pub fn all_entities(library: &Library, links: &Links) -> Vec<EntityView> {
 /// The view of one entity (for tests and tools).
 #[must_use]
 pub fn entity_view(library: &Library, links: &Links, target: &EntityRef) -> Option<EntityView> {
-    all_entities(library, links)
+    all_entities(library, links, markdown::DEPTH)
         .into_iter()
         .find(|v| v.kind == target.kind && v.id == target.id)
 }

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 
 use super::kind::{FileKind, sniff, unsupported};
 use super::{
-    Paths, bib_entries, load_dataset_files, load_markdown_kind, markdown_entity, merge_or_push,
-    parse, parse_file, read, sorted_entries, web_catalog,
+    PaperIndex, Paths, bib_entries, load_dataset_files, load_markdown_kind, markdown_entity,
+    merge_or_push, parse, parse_file, read, sorted_entries, web_catalog,
 };
+use crate::config::Limits;
 use crate::content::boundary::Boundary;
 use crate::content::document;
 use crate::content::{Draft, Loaded, MarkdownFile, code, identifier, paper, person};
@@ -24,6 +25,7 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
         root,
         label: &label,
         boundary: Boundary::new(root),
+        limits: Limits::DEFAULT,
     };
     let mut loaded = Loaded::default();
     let stem = path
@@ -78,6 +80,7 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
             }
         }
         FileKind::Bibtex => {
+            let mut index = PaperIndex::of(&loaded.papers);
             for entry in bib_entries(path, &paths, diagnostics) {
                 let draft = paper::from_bibtex(
                     &entry,
@@ -85,7 +88,7 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
                     &paths.relative(path),
                     diagnostics,
                 );
-                merge_or_push(draft, &mut loaded.papers);
+                merge_or_push(draft, &mut loaded.papers, &mut index);
             }
         }
         FileKind::Markdown => {
@@ -187,6 +190,7 @@ pub fn load_dataset_folder(
         root: anchor,
         label: &label,
         boundary: Boundary::new(library),
+        limits: Limits::DEFAULT,
     };
     load_dataset_files(id, meta, catalog, &paths, diagnostics)
 }
@@ -204,6 +208,7 @@ pub fn load_kind_folder(
         root: parent,
         label,
         boundary: Boundary::new(parent),
+        limits: Limits::DEFAULT,
     };
     let mut loaded = Loaded::default();
     load_markdown_kind(kind.plural(), dir, &paths, &mut loaded, diagnostics);
@@ -221,8 +226,15 @@ fn markdown_shape(path: &Path, boundary: &Boundary) -> MarkdownShape {
     if !boundary.contains(path) {
         return MarkdownShape::Publication; // the loader refuses it with a diagnostic
     }
-    let Ok(text) = fs::read_to_string(path) else {
-        return MarkdownShape::Publication; // the loader reports the read error
+    // The loader reads the file again and reports a read error or a file
+    // over `limits.content_file_bytes`; this look stays within that bound.
+    let max = Limits::DEFAULT.content_file_bytes;
+    let mut bytes = Vec::new();
+    let read = fs::File::open(path).and_then(|file| {
+        std::io::Read::read_to_end(&mut std::io::Read::take(file, max), &mut bytes)
+    });
+    let Some(text) = read.ok().and_then(|_| String::from_utf8(bytes).ok()) else {
+        return MarkdownShape::Publication;
     };
     let split = document::split_front_matter(&text);
     let Ok(node) = document::parse_yaml(split.yaml, split.yaml_line_offset) else {
@@ -252,7 +264,20 @@ fn hugo_profile(
     let display = paths.display(path);
     let text = read(path, paths, diagnostics)?;
     let split = document::split_front_matter(&text);
-    let node = parse(split.yaml, split.yaml_line_offset, &display, diagnostics)?;
+    let node = parse(
+        split.yaml,
+        split.yaml_line_offset,
+        &display,
+        &paths.limits,
+        diagnostics,
+    )?;
+    super::depth::check_body(
+        split.body,
+        split.body_line,
+        &display,
+        &paths.limits,
+        diagnostics,
+    );
     let source_file = paths.relative(path);
     let file = MarkdownFile {
         path: &display,
