@@ -10,6 +10,7 @@ pub mod course;
 pub mod dataset;
 pub mod document;
 pub mod fields;
+pub mod file_name;
 pub mod identifier;
 pub mod license;
 pub mod model;
@@ -24,7 +25,7 @@ use almanac_model::{Code, Course, Dataset, License, Model, Organization, Paper, 
 use crate::content::document::Node;
 use crate::content::fields::{AgentSpec, Reader, RefSpec};
 use crate::content::license::Normalized;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Location};
 
 pub use walk::{FileKind, load, load_dataset_folder, load_file, load_kind_folder, sniff};
 
@@ -37,6 +38,9 @@ pub struct Draft<T> {
     pub refs: Vec<RefSpec>,
     /// People named in author, maintainer or instructor lists.
     pub agents: Vec<AgentSpec>,
+    /// Where the id comes from (the `id:` field, the BibTeX key, the record), when that is
+    /// more precise than the entity's file; diagnostics about the id point there.
+    pub origin: Option<Location>,
 }
 
 impl<T> Draft<T> {
@@ -46,6 +50,7 @@ impl<T> Draft<T> {
             entity,
             refs: Vec::new(),
             agents: Vec::new(),
+            origin: None,
         }
     }
 }

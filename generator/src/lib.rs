@@ -143,7 +143,7 @@ pub fn load_library_with_crawl(
 /// [`Error`] for failures of the program or environment (theme, I/O); the
 /// previous output is then left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
-    let (library, diagnostics) = load_library(options);
+    let (library, mut diagnostics) = load_library(options);
     let theme = render::Theme::load(&options.theme_dir(), Some(&options.root.join("templates")))?;
     let output_dir = options.output_dir();
     output::Output::guard(
@@ -153,6 +153,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let mut output = output::Output::start(&output_dir)?;
     match write_site(options, &library, &theme, &mut output) {
         Ok(()) => {
+            report_refusals(&output, &output_dir, &options.root, &mut diagnostics);
             let (files, bytes) = (output.len(), output.bytes());
             output.commit()?;
             Ok(BuildReport {
@@ -168,6 +169,37 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             Err(error)
         }
     }
+}
+
+/// Every write the output refused becomes an error: the content gave a path that would have
+/// left the output folder or replaced another page (the id checks of [`resolve`] should have
+/// caught it first).
+fn report_refusals(
+    output: &output::Output,
+    output_dir: &Path,
+    root: &Path,
+    diagnostics: &mut Diagnostics,
+) {
+    if output.refused().is_empty() {
+        return;
+    }
+    let shown = diagnostics::display_path(output_dir, root);
+    for refusal in output.refused() {
+        diagnostics
+            .error(
+                "output-refused",
+                diagnostics::Location::file(format!(
+                    "{}/{}",
+                    shown.trim_end_matches('/'),
+                    refusal.path.escape_debug()
+                )),
+                format!("{refusal}; nothing was written there"),
+            )
+            .help = Some(
+            "an id or file name in the content leads outside the output folder or onto another page; rename it".into(),
+        );
+    }
+    diagnostics.sort();
 }
 
 fn write_site(

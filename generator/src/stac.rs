@@ -33,6 +33,7 @@ use crate::links::Links;
 use crate::output::Output;
 
 pub use self::pages::DEFAULT_PAGE_SIZE;
+pub use self::paths::{COLLECTION_FOLDER_NAMES, ROOT_FOLDER_NAMES};
 pub use self::placement::{Placement, place};
 
 /// The STAC version every file declares.

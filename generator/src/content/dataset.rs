@@ -9,8 +9,8 @@ use almanac_model::{Citation, Dataset, Feedstock, License, Link, Recipe};
 use crate::content::Draft;
 use crate::content::document::{Node, NodeValue};
 use crate::content::fields::{Reader, wrong_type};
-use crate::content::identifier;
 use crate::content::license;
+use crate::content::{file_name, identifier};
 use crate::diagnostics::{Diagnostics, Location};
 
 mod provider;
@@ -498,6 +498,25 @@ fn read_catalog(
                     reader.at(item.position),
                     format!("store id `{}` is used twice in this dataset", store.id),
                 );
+                continue;
+            }
+            let key = file_name::collision_key(&store.id);
+            if let Some(other) = dataset
+                .stores
+                .iter()
+                .find(|s| file_name::collision_key(&s.id) == key)
+            {
+                diagnostics
+                    .error(
+                        "id-collision",
+                        reader.at(item.get("id").map_or(item.position, |n| n.position)),
+                        format!(
+                            "store id `{}` and `{}` differ only in case, punctuation or Unicode normalisation: on many file systems their STAC Items are one folder",
+                            file_name::shown(&store.id),
+                            file_name::shown(&other.id)
+                        ),
+                    )
+                    .help = Some("this store is left out; rename one of the two".into());
                 continue;
             }
             dataset.stores.push(store);

@@ -8,8 +8,8 @@ use crate::content::dataset::{self, Part, Sources};
 use crate::content::document::{self, Node};
 use crate::content::schema::{self, Schema};
 use crate::content::{
-    Draft, Loaded, MarkdownFile, bibtex, code, course, identifier, model, organization, paper,
-    person,
+    Draft, Loaded, MarkdownFile, bibtex, code, course, file_name, identifier, model, organization,
+    paper, person,
 };
 use crate::diagnostics::{Diagnostics, Location, Position};
 
@@ -162,7 +162,9 @@ fn load_datasets(
                 continue;
             }
             check_id(&id, &display, diagnostics);
-            if let Some(draft) = dataset_folder(&id, &entry, paths, diagnostics) {
+            if let Some(mut draft) = dataset_folder(&id, &entry, paths, diagnostics) {
+                // The folder's name is the id.
+                draft.origin = Some(Location::file(display));
                 loaded.datasets.push(draft);
             }
             continue;
@@ -188,7 +190,8 @@ fn load_datasets(
 }
 
 fn check_id(id: &str, display: &str, diagnostics: &mut Diagnostics) {
-    if !identifier::is_id(id) {
+    // An id that cannot be a file name at all is an error of the resolve stage instead.
+    if !identifier::is_id(id) && file_name::problem(id, &[]).is_none() {
         diagnostics
             .warning(
                 "id-format",
@@ -310,7 +313,7 @@ fn web_catalog(
             file: display,
             node: record,
         };
-        loaded.datasets.push(dataset::load(
+        let mut draft = dataset::load(
             &id,
             Sources {
                 meta: Some(part),
@@ -319,7 +322,10 @@ fn web_catalog(
                 source_file,
             },
             diagnostics,
-        ));
+        );
+        // The record's name or title gave the id.
+        draft.origin = Some(Location::at(display, record.position));
+        loaded.datasets.push(draft);
     }
 }
 
@@ -509,7 +515,8 @@ fn merge_or_push(
     papers: &mut Vec<Draft<almanac_model::Paper>>,
 ) {
     let same = papers.iter_mut().find(|p| {
-        p.entity.id == draft.entity.id
+        // Entries whose key gives no id are not the same paper; resolve reports each.
+        (p.entity.id == draft.entity.id && !draft.entity.id.is_empty())
             || (p.entity.doi.is_some()
                 && p.entity.doi.as_deref().map(str::to_lowercase)
                     == draft.entity.doi.as_deref().map(str::to_lowercase))

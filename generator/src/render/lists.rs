@@ -16,6 +16,20 @@ use crate::output::Output;
 /// Cards on one list page.
 pub const PAGE_SIZE: usize = 12;
 
+/// The folder of a list's later pages (`datasets/page/2/`).
+pub const PAGE_SEGMENT: &str = "page";
+
+/// Names the list renderers write in a kind's folder (`<kind>/index.html`, `<kind>/page/2/`,
+/// and for datasets every facet's folder): no entity id of that kind may be one of them.
+#[must_use]
+pub fn kind_folder_names(kind: EntityKind) -> Vec<&'static str> {
+    let mut names = vec![page::INDEX, PAGE_SEGMENT];
+    if kind == EntityKind::Dataset {
+        names.extend(FACETS.iter().map(|f| f.segment));
+    }
+    names
+}
+
 /// A URL path segment for `text`: the content ids' slug (lower-case ASCII letters and digits,
 /// accents folded, other runs as `-`); text with none of those becomes `x` and its bytes in hex.
 #[must_use]
@@ -184,7 +198,7 @@ fn paged(
         if n == 1 {
             list.base.clone()
         } else {
-            format!("{}page/{n}/", list.base)
+            format!("{}{PAGE_SEGMENT}/{n}/", list.base)
         }
     };
     for (index, chunk) in chunks.iter().enumerate() {
@@ -467,5 +481,26 @@ mod tests {
         assert_eq!(slug("Température"), "temperature");
         assert_eq!(slug("水"), "xe6b0b4");
         assert_eq!(slug("<script>"), "script");
+    }
+
+    #[test]
+    fn kind_folders_reserve_pages_and_facets() {
+        let datasets = kind_folder_names(EntityKind::Dataset);
+        for name in [
+            "index.html",
+            "page",
+            "tags",
+            "variables",
+            "standard-names",
+            "providers",
+            "licenses",
+        ] {
+            assert!(datasets.contains(&name), "{name}");
+        }
+        assert_eq!(
+            kind_folder_names(EntityKind::Paper),
+            vec!["index.html", "page"]
+        );
+        assert!(facet_path("tags", "x").starts_with("datasets/tags/"));
     }
 }

@@ -272,9 +272,9 @@ fn thumbnail(dataset: &Dataset, settings: &Settings) -> Option<(Value, Option<Fi
     } else {
         let source = local_file(settings, &dataset.source_file, written)?;
         let name = if extension.is_empty() {
-            "thumbnail".to_owned()
+            paths::THUMBNAIL.to_owned()
         } else {
-            format!("thumbnail.{extension}")
+            format!("{}.{extension}", paths::THUMBNAIL)
         };
         let copy = File {
             path: format!("stac/{}/{name}", dataset.id),
