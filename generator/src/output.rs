@@ -153,6 +153,26 @@ impl Output {
         self.write(relative, bytes)
     }
 
+    /// Copies a file of the content (a thumbnail) into the output: like [`Output::copy`], but
+    /// a source that cannot be read is a [`Refusal`] ([`PathProblem::Unreadable`]), not an
+    /// `Err`, since the content, not the environment, is at fault.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when the file cannot be written.
+    pub fn copy_content(&mut self, relative: &str, source: &Path) -> Result<()> {
+        match fs::read(source) {
+            Ok(bytes) => self.write(relative, bytes),
+            Err(_) => {
+                self.refused.push(Refusal {
+                    path: relative.to_owned(),
+                    problem: PathProblem::Unreadable,
+                });
+                Ok(())
+            }
+        }
+    }
+
     /// Whether `relative` may be written now: a safe path ([`check`]) that is not a file or
     /// folder written earlier in this build and has no file as one of its folders.
     fn admit(&self, relative: &str) -> Result<(), PathProblem> {
@@ -357,6 +377,9 @@ mod tests {
         output
             .copy("../copied.txt", Path::new("/etc/hostname"))
             .expect("a refusal is not an error");
+        output
+            .copy_content("datasets/x/thumbnail.png", &dir.path().join("missing.png"))
+            .expect("an unreadable content file is not an error");
         let problems: Vec<PathProblem> = output.refused().iter().map(|r| r.problem).collect();
         assert_eq!(
             problems,
@@ -369,6 +392,7 @@ mod tests {
                 PathProblem::Nul,
                 PathProblem::Control,
                 PathProblem::ParentDir,
+                PathProblem::Unreadable,
             ]
         );
         assert_eq!(output.len(), 1, "only the marker");

@@ -83,7 +83,7 @@ fn images(
                 .filter(|e| matches!(e.as_str(), "png" | "jpg" | "jpeg" | "gif" | "webp" | "svg"));
             if let (true, Some(extension)) = (source.is_file(), extension) {
                 let path = format!("datasets/{}/thumbnail.{extension}", dataset.id);
-                output.copy(&path, &source)?;
+                output.copy_content(&path, &source)?;
                 images.insert(
                     dataset.id.clone(),
                     Image {

@@ -199,7 +199,7 @@ pub fn write(
         }
         result = match file.contents {
             Contents::Json(value) => output.write(&file.path, to_json(&value)),
-            Contents::Copy(source) => output.copy(&file.path, &source),
+            Contents::Copy(source) => output.copy_content(&file.path, &source),
         };
     });
     result

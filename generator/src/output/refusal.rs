@@ -28,6 +28,8 @@ pub enum PathProblem {
     UnderFile,
     /// Files were already written under this path, so it is a folder.
     IsFolder,
+    /// The content file to copy there cannot be read.
+    Unreadable,
 }
 
 impl fmt::Display for PathProblem {
@@ -43,6 +45,7 @@ impl fmt::Display for PathProblem {
             Self::AlreadyWritten => "another file was already written at this path",
             Self::IsFolder => "other files were already written under this path",
             Self::UnderFile => "a folder of this path was already written as a file",
+            Self::Unreadable => "the content file to copy there cannot be read",
         })
     }
 }
