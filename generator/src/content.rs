@@ -113,7 +113,7 @@ pub fn read_license_field(
 /// reporting free text that was mapped and text that could not be.
 pub fn license_to_spdx(
     text: &str,
-    location: &crate::diagnostics::Location,
+    location: &Location,
     key: &str,
     diagnostics: &mut Diagnostics,
 ) -> String {

@@ -71,11 +71,12 @@ pub fn problem(id: &str, reserved: &[&'static str]) -> Option<Problem> {
     let key = disk_key(id);
     reserved
         .iter()
+        .copied()
         .find(|name| match name.strip_suffix(".*") {
             Some(stem) => key == stem || key.strip_prefix(stem).is_some_and(|r| r.starts_with('.')),
             None => key == disk_key(name),
         })
-        .map(|name| Problem::Reserved(name))
+        .map(Problem::Reserved)
 }
 
 /// Why `id` is not one plain path segment on every platform, if it is not.
