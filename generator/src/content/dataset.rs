@@ -512,8 +512,8 @@ fn read_catalog(
                         reader.at(item.get("id").map_or(item.position, |n| n.position)),
                         format!(
                             "store id `{}` and `{}` differ only in case, punctuation or Unicode normalisation: on many file systems their STAC Items are one folder",
-                            file_name::shown(&store.id),
-                            file_name::shown(&other.id)
+                            file_name::shown_apart(&store.id, &other.id).0,
+                            file_name::shown_apart(&store.id, &other.id).1
                         ),
                     )
                     .help = Some("this store is left out; rename one of the two".into());

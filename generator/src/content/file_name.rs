@@ -58,6 +58,28 @@ pub fn shown(id: &str) -> String {
     }
 }
 
+/// Two ids as [`shown`], with every character outside ASCII as `\u{…}` when they would
+/// otherwise look the same (`café` in NFC and in NFD).
+#[must_use]
+pub fn shown_apart(a: &str, b: &str) -> (String, String) {
+    let (x, y) = (shown(a), shown(b));
+    if x != y {
+        return (x, y);
+    }
+    let escape = |id: &str| -> String {
+        id.chars()
+            .map(|c| {
+                if c.is_ascii() {
+                    c.escape_debug().collect()
+                } else {
+                    c.escape_unicode().collect::<String>()
+                }
+            })
+            .collect()
+    };
+    (escape(a), escape(b))
+}
+
 /// Why `id` cannot be a file name in a folder where Almanac also writes `reserved` (names;
 /// one ending in `.*` stands for every name with that stem and an extension), if it cannot.
 #[must_use]
@@ -240,6 +262,18 @@ mod tests {
         assert_eq!(collision_key("ﬁsh"), collision_key("fish"));
         assert_ne!(collision_key("sea-ice"), collision_key("sea-ice-2"));
         assert_ne!(collision_key("!!"), collision_key("??"));
+    }
+
+    #[test]
+    fn look_alikes_are_shown_apart() {
+        assert_eq!(
+            shown_apart("caf\u{e9}", "cafe\u{301}"),
+            ("caf\\u{e9}".to_owned(), "cafe\\u{301}".to_owned())
+        );
+        assert_eq!(
+            shown_apart("Ada", "ada"),
+            ("Ada".to_owned(), "ada".to_owned())
+        );
     }
 
     #[test]

@@ -330,7 +330,8 @@ fn web_catalog(
 }
 
 fn unique_id(id: String, loaded: &Loaded) -> String {
-    if !loaded.datasets.iter().any(|d| d.entity.id == id) {
+    // An empty id stays empty (`-2` would hide it); resolve reports each as `empty-id`.
+    if id.is_empty() || !loaded.datasets.iter().any(|d| d.entity.id == id) {
         return id;
     }
     (2..)

@@ -90,8 +90,8 @@ pub fn admit<T>(
                     format!(
                         "{} id `{}` ({this_file}) and `{}` ({first}) differ only in case, punctuation or Unicode normalisation: on many file systems they are one folder",
                         kind.name(),
-                        file_name::shown(&key),
-                        file_name::shown(other),
+                        file_name::shown_apart(&key, other).0,
+                        file_name::shown_apart(&key, other).1,
                     ),
                 )
                 .help = Some(format!(
