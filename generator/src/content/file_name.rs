@@ -58,12 +58,14 @@ pub fn shown(id: &str) -> String {
     }
 }
 
-/// Two ids as [`shown`], with every character outside ASCII as `\u{…}` when they would
-/// otherwise look the same (`café` in NFC and in NFD).
+/// Two ids as [`shown`], in full with every character outside ASCII as `\u{…}` when they
+/// would otherwise look alike (NFC and NFD `café`, `ﬁsh` and `fish`, or both shortened to
+/// the same first 80 characters).
 #[must_use]
 pub fn shown_apart(a: &str, b: &str) -> (String, String) {
     let (x, y) = (shown(a), shown(b));
-    if x != y {
+    let nfkc = icu_normalizer::ComposingNormalizerBorrowed::new_nfkc();
+    if x != y && nfkc.normalize(&x) != nfkc.normalize(&y) {
         return (x, y);
     }
     let escape = |id: &str| -> String {
@@ -266,10 +268,15 @@ mod tests {
 
     #[test]
     fn look_alikes_are_shown_apart() {
-        assert_eq!(
-            shown_apart("caf\u{e9}", "cafe\u{301}"),
-            ("caf\\u{e9}".to_owned(), "cafe\\u{301}".to_owned())
-        );
+        let (nfc, nfd) = shown_apart("caf\u{e9}", "cafe\u{301}");
+        assert_ne!(nfc, nfd);
+        assert_eq!((nfc.as_str(), nfd.as_str()), ("caf\\u{e9}", "cafe\\u{301}"));
+        assert_eq!(shown_apart("ﬁsh", "fish").0, "\\u{fb01}sh");
+        // Shortened to the same 80 characters: shown in full, escaped.
+        let long_a = format!("{}a", "x".repeat(90));
+        let long_b = format!("{}b", "x".repeat(90));
+        let (a, b) = shown_apart(&long_a, &long_b);
+        assert!(a.ends_with('a') && b.ends_with('b'), "{a} {b}");
         assert_eq!(
             shown_apart("Ada", "ada"),
             ("Ada".to_owned(), "ada".to_owned())
