@@ -511,9 +511,10 @@ fn read_catalog(
                         "id-collision",
                         reader.at(item.get("id").map_or(item.position, |n| n.position)),
                         format!(
-                            "store id `{}` and `{}` differ only in case, punctuation or Unicode normalisation: on many file systems their STAC Items are one folder",
+                            "store id `{}` and `{}` {}",
                             file_name::shown_apart(&store.id, &other.id).0,
-                            file_name::shown_apart(&store.id, &other.id).1
+                            file_name::shown_apart(&store.id, &other.id).1,
+                            file_name::collision_reason(&store.id, &other.id),
                         ),
                     )
                     .help = Some("this store is left out; rename one of the two".into());

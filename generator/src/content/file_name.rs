@@ -175,6 +175,16 @@ pub fn collision_key(id: &str) -> String {
     }
 }
 
+/// Why two ids with the same [`collision_key`] collide, for a diagnostic.
+#[must_use]
+pub fn collision_reason(a: &str, b: &str) -> &'static str {
+    if disk_key(a) == disk_key(b) {
+        "are one file name on case-insensitive or normalising file systems (macOS, Windows)"
+    } else {
+        "differ only in punctuation or Unicode compatibility forms (NFKC), so links and readers mistake one for the other"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +291,14 @@ mod tests {
             shown_apart("Ada", "ada"),
             ("Ada".to_owned(), "ada".to_owned())
         );
+    }
+
+    #[test]
+    fn collisions_say_why() {
+        assert!(collision_reason("Sea-Ice", "sea-ice").contains("file systems"));
+        assert!(collision_reason("caf\u{e9}", "cafe\u{301}").contains("file systems"));
+        assert!(collision_reason("sea_ice", "sea-ice").contains("punctuation"));
+        assert!(collision_reason("ﬁsh", "fish").contains("NFKC"));
     }
 
     #[test]

@@ -88,10 +88,11 @@ pub fn admit<T>(
                     "id-collision",
                     at,
                     format!(
-                        "{} id `{}` ({this_file}) and `{}` ({first}) differ only in case, punctuation or Unicode normalisation: on many file systems they are one folder",
+                        "{} id `{}` ({this_file}) and `{}` ({first}) {}",
                         kind.name(),
                         file_name::shown_apart(&key, other).0,
                         file_name::shown_apart(&key, other).1,
+                        file_name::collision_reason(&key, other),
                     ),
                 )
                 .help = Some(format!(
