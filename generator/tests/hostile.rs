@@ -305,7 +305,7 @@ fn check_case(case: &Path, work: &Path) -> (Vec<String>, PathBuf) {
     let exit = expected_exit(case);
     let expected = cases::expected(case);
     for (command, run) in [("check", &check), ("build", &build)] {
-        if run.code != Value::from(exit) {
+        if run.code != exit {
             problems.push(format!(
                 "`{command}` exited with {}, expected {exit} ({} s); stderr:\n{}",
                 run.code, run.seconds, run.stderr
@@ -395,10 +395,12 @@ fn check_case(case: &Path, work: &Path) -> (Vec<String>, PathBuf) {
     (problems, public)
 }
 
+/// One case's name, problems and built site.
+type CaseResult = (String, Vec<String>, PathBuf);
+
 /// Every case checked once per test run, with the site each built.
-fn results() -> &'static Vec<(String, Vec<String>, PathBuf)> {
-    static RESULTS: OnceLock<(tempfile::TempDir, Vec<(String, Vec<String>, PathBuf)>)> =
-        OnceLock::new();
+fn results() -> &'static Vec<CaseResult> {
+    static RESULTS: OnceLock<(tempfile::TempDir, Vec<CaseResult>)> = OnceLock::new();
     let (_, results) = RESULTS.get_or_init(|| {
         let root = tempfile::tempdir().expect("tempdir");
         let results = cases::cases("hostile")
