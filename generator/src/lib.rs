@@ -294,3 +294,35 @@ pub fn summaries(library: &Library) -> Vec<EntitySummary> {
     }));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refused_writes_become_errors_naming_the_path() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let public = dir.path().join("public");
+        let mut output = output::Output::start(&public).expect("start");
+        output
+            .write("stac/d/../../../escaped.json", "x")
+            .expect("refused, not an error");
+        output.write("ok.txt", "x").expect("write");
+        let mut diagnostics = Diagnostics::new();
+        report_refusals(&output, &public, dir.path(), &mut diagnostics);
+        output.abandon();
+        let items = diagnostics.items();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].code, "output-refused");
+        assert_eq!(items[0].severity, Severity::Error);
+        assert_eq!(
+            items[0].location.file,
+            "public/stac/d/../../../escaped.json"
+        );
+        assert!(
+            items[0].message.contains("climbs out"),
+            "{}",
+            items[0].message
+        );
+    }
+}
