@@ -370,7 +370,7 @@ fn load_markdown_kind(
                 &paths.relative(&bib),
                 diagnostics,
             );
-            merge_or_push(draft, &mut loaded.papers);
+            merge_or_push(draft, &mut loaded.papers, paths.label, diagnostics);
         }
     }
 }
@@ -510,22 +510,60 @@ fn markdown_entity(
     }
 }
 
-/// Adds a BibTeX paper, merging it into a Markdown paper with the same DOI or id.
+/// Adds a BibTeX paper, merging it into a paper with the same DOI or id. An entry whose key
+/// gives the id of another entry's different work (`Smith2021` and `smith2021` both give
+/// `smith2021`) is an `id-collision` and is left out, rather than merged into that work.
 fn merge_or_push(
     draft: Draft<almanac_model::Paper>,
     papers: &mut Vec<Draft<almanac_model::Paper>>,
+    label: &str,
+    diagnostics: &mut Diagnostics,
 ) {
-    let same = papers.iter_mut().find(|p| {
-        // Entries whose key gives no id are not the same paper; resolve reports each.
-        (p.entity.id == draft.entity.id && !draft.entity.id.is_empty())
-            || (p.entity.doi.is_some()
-                && p.entity.doi.as_deref().map(str::to_lowercase)
-                    == draft.entity.doi.as_deref().map(str::to_lowercase))
-    });
-    match same {
-        Some(existing) => paper::merge(existing, draft),
-        None => papers.push(draft),
+    let same_doi = |p: &Draft<almanac_model::Paper>| {
+        p.entity.doi.is_some()
+            && p.entity.doi.as_deref().map(str::to_lowercase)
+                == draft.entity.doi.as_deref().map(str::to_lowercase)
+    };
+    // Entries whose key gives no id are not the same paper; resolve reports each.
+    let same_id = |p: &Draft<almanac_model::Paper>| {
+        p.entity.id == draft.entity.id && !draft.entity.id.is_empty()
+    };
+    let Some(existing) = papers.iter_mut().find(|p| same_doi(p) || same_id(p)) else {
+        papers.push(draft);
+        return;
+    };
+    // A Markdown paper and an entry with its id are meant to be one paper (the entry adds
+    // its citation); two entries whose keys give one id are two works unless they match.
+    let both_bibtex = existing.entity.source_file.ends_with(".bib");
+    if both_bibtex && !same_doi(existing) && !paper::same_work(&existing.entity, &draft.entity) {
+        let first = if label.is_empty() {
+            existing.entity.source_file.clone()
+        } else {
+            format!(
+                "{}/{}",
+                label.trim_end_matches('/'),
+                existing.entity.source_file
+            )
+        };
+        let at = draft
+            .origin
+            .clone()
+            .unwrap_or_else(|| Location::file(draft.entity.source_file.clone()));
+        diagnostics
+            .error(
+                "id-collision",
+                at,
+                format!(
+                    "this BibTeX entry (“{}”) gets the paper id `{}`, which “{}” ({first}) already has",
+                    draft.entity.title, draft.entity.id, existing.entity.title
+                ),
+            )
+            .help = Some(
+            "the entry is left out; give it a key that differs in letters or digits, or add the other work's DOI".into(),
+        );
+        return;
     }
+    paper::merge(existing, draft);
 }
 
 fn bib_entries(

@@ -82,7 +82,7 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
                     &paths.relative(path),
                     diagnostics,
                 );
-                merge_or_push(draft, &mut loaded.papers);
+                merge_or_push(draft, &mut loaded.papers, paths.label, diagnostics);
             }
         }
         FileKind::Markdown => {
