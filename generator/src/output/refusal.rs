@@ -5,6 +5,9 @@
 use std::fmt;
 use std::path::{Component, Path};
 
+/// Longest file or folder name most file systems accept, in bytes.
+pub const MAX_NAME_BYTES: usize = 255;
+
 /// Why a relative output path is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PathProblem {
@@ -30,6 +33,8 @@ pub enum PathProblem {
     IsFolder,
     /// The content file to copy there cannot be read.
     Unreadable,
+    /// A segment is longer than a file name may be (255 bytes).
+    TooLong,
 }
 
 impl fmt::Display for PathProblem {
@@ -46,6 +51,7 @@ impl fmt::Display for PathProblem {
             Self::IsFolder => "other files were already written under this path",
             Self::UnderFile => "a folder of this path was already written as a file",
             Self::Unreadable => "the content file to copy there cannot be read",
+            Self::TooLong => "a file or folder name in the path is longer than 255 bytes",
         })
     }
 }
@@ -98,6 +104,7 @@ pub fn check(relative: &str) -> Result<(), PathProblem> {
         match segment {
             ".." => return Err(PathProblem::ParentDir),
             "" | "." => return Err(PathProblem::EmptySegment),
+            _ if segment.len() > MAX_NAME_BYTES => return Err(PathProblem::TooLong),
             _ => {}
         }
     }
@@ -135,6 +142,7 @@ mod tests {
 
     #[test]
     fn escaping_and_odd_paths_are_refused() {
+        let long = format!("datasets/tags/{}/index.html", "t".repeat(256));
         let cases = [
             ("", PathProblem::Empty),
             ("/etc/passwd", PathProblem::Absolute),
@@ -150,6 +158,7 @@ mod tests {
             ("datasets\\..\\..\\x", PathProblem::Backslash),
             ("datasets/a\u{1b}[31m/index.html", PathProblem::Control),
             ("datasets/a\nb/index.html", PathProblem::Control),
+            (long.as_str(), PathProblem::TooLong),
         ];
         for (path, problem) in cases {
             assert_eq!(check(path), Err(problem), "{path:?}");
