@@ -395,12 +395,12 @@ fn check_case(case: &Path, work: &Path) -> (Vec<String>, PathBuf) {
     (problems, public)
 }
 
-/// One case's name, problems and built site.
-type CaseResult = (String, Vec<String>, PathBuf);
+/// A case's name, what is wrong with it, and the site it built.
+type Outcome = (String, Vec<String>, PathBuf);
 
 /// Every case checked once per test run, with the site each built.
-fn results() -> &'static Vec<CaseResult> {
-    static RESULTS: OnceLock<(tempfile::TempDir, Vec<CaseResult>)> = OnceLock::new();
+fn results() -> &'static Vec<Outcome> {
+    static RESULTS: OnceLock<(tempfile::TempDir, Vec<Outcome>)> = OnceLock::new();
     let (_, results) = RESULTS.get_or_init(|| {
         let root = tempfile::tempdir().expect("tempdir");
         let results = cases::cases("hostile")

@@ -4,16 +4,18 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::content::boundary::Boundary;
 use crate::content::dataset::{self, Part, Sources};
 use crate::content::document::{self, Node};
 use crate::content::schema::{self, Schema};
 use crate::content::{
     Draft, Loaded, MarkdownFile, code, course, file_name, identifier, model, organization, paper,
-    person,
+    person, thumbnail,
 };
 use crate::diagnostics::{Diagnostics, Location, Position};
 
 mod bib;
+mod confine;
 mod kind;
 mod single;
 
@@ -21,12 +23,14 @@ pub use kind::{FileKind, sniff};
 pub use single::{load_dataset_folder, load_file, load_kind_folder};
 
 use bib::{bib_entries, merge_or_push};
+use confine::{entries, inside};
 use kind::unsupported;
 
-/// Where files are shown from in diagnostics.
+/// Where files are shown from in diagnostics, and the folder they must stay inside.
 struct Paths<'a> {
     root: &'a Path,
     label: &'a str,
+    boundary: Boundary,
 }
 
 impl Paths<'_> {
@@ -49,7 +53,11 @@ impl Paths<'_> {
 /// Loads every entity in the library folder `root`. `label` is how the folder
 /// is shown in diagnostics (e.g. `content`).
 pub fn load(root: &Path, label: &str, diagnostics: &mut Diagnostics) -> Loaded {
-    let paths = Paths { root, label };
+    let paths = Paths {
+        root,
+        label,
+        boundary: Boundary::new(root),
+    };
     let mut loaded = Loaded {
         label: label.to_owned(),
         ..Loaded::default()
@@ -62,7 +70,7 @@ pub fn load(root: &Path, label: &str, diagnostics: &mut Diagnostics) -> Loaded {
         );
         return loaded;
     }
-    for entry in sorted_entries(root) {
+    for entry in entries(root, &paths, diagnostics) {
         let name = entry
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -96,7 +104,12 @@ fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     entries
 }
 
-fn read(path: &Path, display: &str, diagnostics: &mut Diagnostics) -> Option<String> {
+fn read(path: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> Option<String> {
+    let display = paths.display(path);
+    let display = display.as_str();
+    if !inside(path, paths, diagnostics) {
+        return None;
+    }
     match fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Some(text),
@@ -143,7 +156,7 @@ fn parse(
 
 fn parse_file(path: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> Option<Node> {
     let display = paths.display(path);
-    let text = read(path, &display, diagnostics)?;
+    let text = read(path, paths, diagnostics)?;
     parse(&text, 0, &display, diagnostics)
 }
 
@@ -153,7 +166,7 @@ fn load_datasets(
     loaded: &mut Loaded,
     diagnostics: &mut Diagnostics,
 ) {
-    for entry in sorted_entries(dir) {
+    for entry in entries(dir, paths, diagnostics) {
         let display = paths.display(&entry);
         if entry.is_dir() {
             let id = entry
@@ -182,6 +195,7 @@ fn load_datasets(
                     &display,
                     &paths.relative(&entry),
                     &base,
+                    paths,
                     loaded,
                     diagnostics,
                 );
@@ -270,7 +284,7 @@ fn load_dataset_files(
         .or(catalog_path)
         .map(|p| paths.relative(p))
         .unwrap_or_default();
-    Some(dataset::load(
+    let mut draft = dataset::load(
         id,
         Sources {
             meta: meta_node.as_ref().map(|node| Part {
@@ -285,7 +299,26 @@ fn load_dataset_files(
             source_file: &source_file,
         },
         diagnostics,
-    ))
+    );
+    // Stores and the thumbnail are read from catalog.yaml.
+    dataset::vet_local_stores(
+        &mut draft,
+        catalog_node.as_ref().and_then(|node| node.get("stores")),
+        &catalog_display,
+        &base_dir,
+        paths.root,
+        &paths.boundary,
+        diagnostics,
+    );
+    thumbnail::vet(
+        &mut draft,
+        catalog_node.as_ref().and_then(|node| node.get("thumbnail")),
+        &catalog_display,
+        paths.root,
+        &paths.boundary,
+        diagnostics,
+    );
+    Some(draft)
 }
 
 fn web_catalog(
@@ -293,6 +326,7 @@ fn web_catalog(
     display: &str,
     source_file: &str,
     base_dir: &str,
+    paths: &Paths<'_>,
     loaded: &mut Loaded,
     diagnostics: &mut Diagnostics,
 ) {
@@ -323,6 +357,23 @@ fn web_catalog(
                 base_dir,
                 source_file,
             },
+            diagnostics,
+        );
+        dataset::vet_local_stores(
+            &mut draft,
+            record.get("stores"),
+            display,
+            base_dir,
+            paths.root,
+            &paths.boundary,
+            diagnostics,
+        );
+        thumbnail::vet(
+            &mut draft,
+            record.get("thumbnail"),
+            display,
+            paths.root,
+            &paths.boundary,
             diagnostics,
         );
         // The record's name or title gave the id.
@@ -405,7 +456,7 @@ fn markdown_entity(
         }
         return;
     }
-    let Some(text) = read(path, &display, diagnostics) else {
+    let Some(text) = read(path, paths, diagnostics) else {
         return;
     };
     let split = document::split_front_matter(&text);
@@ -521,7 +572,7 @@ fn collect(
     paths: &Paths<'_>,
     diagnostics: &mut Diagnostics,
 ) {
-    for entry in sorted_entries(dir) {
+    for entry in entries(dir, paths, diagnostics) {
         let name = entry
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -537,10 +588,14 @@ fn collect(
             match index {
                 Some(index) => {
                     files.push((name.clone(), index));
+                    let bundle: Vec<PathBuf> = sorted_entries(&entry)
+                        .into_iter()
+                        .filter(|p| p.extension().is_some_and(|e| e == "bib"))
+                        .collect();
                     bibs.extend(
-                        sorted_entries(&entry)
+                        bundle
                             .into_iter()
-                            .filter(|p| p.extension().is_some_and(|e| e == "bib")),
+                            .filter(|bib| inside(bib, paths, diagnostics)),
                     );
                 }
                 None if depth < 2 => collect(&entry, depth + 1, files, bibs, paths, diagnostics),

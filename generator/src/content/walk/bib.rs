@@ -69,7 +69,7 @@ pub(super) fn bib_entries(
     diagnostics: &mut Diagnostics,
 ) -> Vec<bibtex::Entry> {
     let display = paths.display(path);
-    let Some(text) = read(path, &display, diagnostics) else {
+    let Some(text) = read(path, paths, diagnostics) else {
         return Vec::new();
     };
     let (entries, problems) = bibtex::parse(&text, 0);
