@@ -11,6 +11,7 @@ pub mod course;
 pub mod dataset;
 pub mod document;
 pub mod fields;
+pub mod file_name;
 pub mod identifier;
 pub mod license;
 pub mod model;
@@ -26,7 +27,7 @@ use almanac_model::{Code, Course, Dataset, License, Model, Organization, Paper, 
 use crate::content::document::Node;
 use crate::content::fields::{AgentSpec, Reader, RefSpec};
 use crate::content::license::Normalized;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Location};
 
 pub use walk::{
     FileKind, load, load_dataset_folder, load_file, load_kind_folder, load_with_limits, sniff,
@@ -41,6 +42,9 @@ pub struct Draft<T> {
     pub refs: Vec<RefSpec>,
     /// People named in author, maintainer or instructor lists.
     pub agents: Vec<AgentSpec>,
+    /// Where the id comes from (the `id:` field, the BibTeX key, the record), when that is
+    /// more precise than the entity's file; diagnostics about the id point there.
+    pub origin: Option<Location>,
 }
 
 impl<T> Draft<T> {
@@ -50,6 +54,7 @@ impl<T> Draft<T> {
             entity,
             refs: Vec::new(),
             agents: Vec::new(),
+            origin: None,
         }
     }
 }
@@ -112,7 +117,7 @@ pub fn read_license_field(
 /// reporting free text that was mapped and text that could not be.
 pub fn license_to_spdx(
     text: &str,
-    location: &crate::diagnostics::Location,
+    location: &Location,
     key: &str,
     diagnostics: &mut Diagnostics,
 ) -> String {

@@ -312,7 +312,20 @@ pub fn display_path(path: &Path, base: &Path) -> String {
     let relative: PathBuf = path
         .strip_prefix(base)
         .map_or_else(|_| path.to_path_buf(), Path::to_path_buf);
-    relative.to_string_lossy().replace('\\', "/")
+    // Join the platform's components with `/`: a `\` inside a file name (possible outside
+    // Windows) stays as it is, so the path shown is the file's.
+    let mut shown = String::new();
+    for component in relative.components() {
+        if component == std::path::Component::RootDir {
+            shown.push('/');
+            continue;
+        }
+        if !shown.is_empty() && !shown.ends_with('/') {
+            shown.push('/');
+        }
+        shown.push_str(&component.as_os_str().to_string_lossy());
+    }
+    shown
 }
 
 #[cfg(test)]
@@ -397,5 +410,27 @@ mod tests {
         assert_eq!(value[0]["line"], 1);
         assert_eq!(value[0]["column"], 2);
         assert_eq!(value[0]["severity"], "error");
+    }
+
+    #[test]
+    fn paths_are_shown_as_they_are() {
+        let base = Path::new("/lib");
+        assert_eq!(
+            display_path(Path::new("/lib/content/papers/a.md"), base),
+            "content/papers/a.md"
+        );
+        // A backslash in a file name is part of the name, not a separator.
+        assert_eq!(
+            display_path(Path::new("/lib/content/up\\..\\x"), base),
+            if cfg!(windows) {
+                "content/up/../x"
+            } else {
+                "content/up\\..\\x"
+            }
+        );
+        assert_eq!(
+            display_path(Path::new("/elsewhere/a"), base),
+            "/elsewhere/a"
+        );
     }
 }

@@ -169,7 +169,7 @@ pub fn load_library_with_crawl(
 /// [`Error`] for failures of the program or environment (theme, I/O); the
 /// previous output is then left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
-    let (library, diagnostics) = load_library(options);
+    let (library, mut diagnostics) = load_library(options);
     let theme = render::Theme::load(&options.theme_dir(), Some(&options.root.join("templates")))?;
     let output_dir = options.output_dir();
     output::Output::guard(
@@ -179,6 +179,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let mut output = output::Output::start(&output_dir)?;
     match write_site(options, &library, &theme, &mut output) {
         Ok(()) => {
+            report_refusals(&output, &output_dir, &options.root, &mut diagnostics);
             let (files, bytes) = (output.len(), output.bytes());
             output.commit()?;
             Ok(BuildReport {
@@ -194,6 +195,37 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             Err(error)
         }
     }
+}
+
+/// Every write the output refused becomes an error: the content gave a path that would have
+/// left the output folder or replaced another page (the id checks of [`resolve`] should have
+/// caught it first).
+fn report_refusals(
+    output: &output::Output,
+    output_dir: &Path,
+    root: &Path,
+    diagnostics: &mut Diagnostics,
+) {
+    if output.refused().is_empty() {
+        return;
+    }
+    let shown = diagnostics::display_path(output_dir, root);
+    for refusal in output.refused() {
+        diagnostics
+            .error(
+                "output-refused",
+                diagnostics::Location::file(format!(
+                    "{}/{}",
+                    shown.trim_end_matches('/'),
+                    refusal.path.escape_debug()
+                )),
+                format!("{refusal}; nothing was written there"),
+            )
+            .help = Some(
+            "an id or file name in the content leads outside the output folder or onto another page; rename it".into(),
+        );
+    }
+    diagnostics.sort();
 }
 
 fn write_site(
@@ -287,4 +319,36 @@ pub fn summaries(library: &Library) -> Vec<EntitySummary> {
         )
     }));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refused_writes_become_errors_naming_the_path() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let public = dir.path().join("public");
+        let mut output = output::Output::start(&public).expect("start");
+        output
+            .write("stac/d/../../../escaped.json", "x")
+            .expect("refused, not an error");
+        output.write("ok.txt", "x").expect("write");
+        let mut diagnostics = Diagnostics::new();
+        report_refusals(&output, &public, dir.path(), &mut diagnostics);
+        output.abandon();
+        let items = diagnostics.items();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].code, "output-refused");
+        assert_eq!(items[0].severity, Severity::Error);
+        assert_eq!(
+            items[0].location.file,
+            "public/stac/d/../../../escaped.json"
+        );
+        assert!(
+            items[0].message.contains("climbs out"),
+            "{}",
+            items[0].message
+        );
+    }
 }

@@ -1,12 +1,17 @@
 //! Atomic output: a build writes into a staging folder next to the output
 //! folder and swaps it in only when every file is written, so a failed or
-//! interrupted build leaves the previous site intact.
+//! interrupted build leaves the previous site intact. Every path is checked before it is
+//! written ([`refusal`]): nothing lands outside the staging folder or replaces another file.
+
+mod refusal;
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+
+pub use refusal::{PathProblem, Refusal, check};
 
 /// A file every output folder holds, so that a build only ever replaces a
 /// folder that an earlier build wrote.
@@ -22,6 +27,7 @@ pub struct Output {
     target: PathBuf,
     staging: PathBuf,
     written: BTreeMap<String, u64>,
+    refused: Vec<Refusal>,
     abort_after: Option<usize>,
 }
 
@@ -60,6 +66,7 @@ impl Output {
             target: target.to_path_buf(),
             staging,
             written: BTreeMap::new(),
+            refused: Vec::new(),
             abort_after: std::env::var(FAIL_AFTER_ENV)
                 .ok()
                 .and_then(|v| v.parse().ok()),
@@ -99,11 +106,23 @@ impl Output {
 
     /// Writes `bytes` to `relative` (a `/`-separated path inside the output).
     ///
+    /// A path that [`check`] refuses, or that would replace a file written earlier in this
+    /// build (or a folder of them), is not written and not an `Err`: it is recorded as a
+    /// [`Refusal`] (see [`Output::refused`]), which the build reports as a diagnostic, and
+    /// the build goes on.
+    ///
     /// # Errors
     ///
     /// [`Error::Io`] when the file cannot be written.
     pub fn write(&mut self, relative: &str, bytes: impl AsRef<[u8]>) -> Result<()> {
         let bytes = bytes.as_ref();
+        if let Err(problem) = self.admit(relative) {
+            self.refused.push(Refusal {
+                path: relative.to_owned(),
+                problem,
+            });
+            return Ok(());
+        }
         let path = self.staging.join(relative);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -116,14 +135,75 @@ impl Output {
         Ok(())
     }
 
-    /// Copies a file from disk into the output.
+    /// Copies a file from disk into the output (refused as [`Output::write`] refuses, before
+    /// the source is read).
     ///
     /// # Errors
     ///
     /// [`Error::Io`] when it cannot be read or written.
     pub fn copy(&mut self, relative: &str, source: &Path) -> Result<()> {
+        if let Err(problem) = self.admit(relative) {
+            self.refused.push(Refusal {
+                path: relative.to_owned(),
+                problem,
+            });
+            return Ok(());
+        }
         let bytes = fs::read(source).map_err(|e| Error::io(source, e))?;
         self.write(relative, bytes)
+    }
+
+    /// Copies a file of the content (a thumbnail) into the output: like [`Output::copy`], but
+    /// a source that cannot be read is a [`Refusal`] ([`PathProblem::Unreadable`]), not an
+    /// `Err`, since the content, not the environment, is at fault.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when the file cannot be written.
+    pub fn copy_content(&mut self, relative: &str, source: &Path) -> Result<()> {
+        match fs::read(source) {
+            Ok(bytes) => self.write(relative, bytes),
+            Err(_) => {
+                self.refused.push(Refusal {
+                    path: relative.to_owned(),
+                    problem: PathProblem::Unreadable,
+                });
+                Ok(())
+            }
+        }
+    }
+
+    /// Whether `relative` may be written now: a safe path ([`check`]) that is not a file or
+    /// folder written earlier in this build and has no file as one of its folders.
+    fn admit(&self, relative: &str) -> Result<(), PathProblem> {
+        check(relative)?;
+        if self.written.contains_key(relative) {
+            return Err(PathProblem::AlreadyWritten);
+        }
+        let folder = format!("{relative}/");
+        if self
+            .written
+            .range(folder.clone()..)
+            .next()
+            .is_some_and(|(path, _)| path.starts_with(&folder))
+        {
+            return Err(PathProblem::IsFolder);
+        }
+        let mut end = 0;
+        while let Some(slash) = relative[end..].find('/') {
+            end += slash;
+            if self.written.contains_key(&relative[..end]) {
+                return Err(PathProblem::UnderFile);
+            }
+            end += 1;
+        }
+        Ok(())
+    }
+
+    /// Every write refused so far, in order.
+    #[must_use]
+    pub fn refused(&self) -> &[Refusal] {
+        &self.refused
     }
 
     /// True when `relative` has been written in this build.
@@ -272,6 +352,100 @@ mod tests {
                 &[&project, &project.join("content")]
             )
             .is_ok()
+        );
+    }
+
+    #[test]
+    fn paths_leaving_staging_are_refused_and_never_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("a/b/c/public");
+        let mut output = Output::start(&target).expect("start");
+        let hostile = [
+            "../../../NAME.json",
+            "stac/d/../../../../x/x.json",
+            "/tmp/absolute.json",
+            "datasets//index.html",
+            "a\\..\\..\\b.json",
+            "nul\0.json",
+            "ctl\u{7}.json",
+        ];
+        for path in hostile {
+            output
+                .write(path, "pwned")
+                .expect("a refusal is not an error");
+        }
+        output
+            .copy("../copied.txt", Path::new("/etc/hostname"))
+            .expect("a refusal is not an error");
+        output
+            .copy_content("datasets/x/thumbnail.png", &dir.path().join("missing.png"))
+            .expect("an unreadable content file is not an error");
+        let problems: Vec<PathProblem> = output.refused().iter().map(|r| r.problem).collect();
+        assert_eq!(
+            problems,
+            vec![
+                PathProblem::ParentDir,
+                PathProblem::ParentDir,
+                PathProblem::Absolute,
+                PathProblem::EmptySegment,
+                PathProblem::Backslash,
+                PathProblem::Nul,
+                PathProblem::Control,
+                PathProblem::ParentDir,
+                PathProblem::Unreadable,
+            ]
+        );
+        assert_eq!(output.len(), 1, "only the marker");
+        output.commit().expect("commit");
+        let mut found = Vec::new();
+        let mut stack = vec![dir.path().to_path_buf()];
+        while let Some(folder) = stack.pop() {
+            for entry in fs::read_dir(&folder).expect("ls").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    found.push(path);
+                }
+            }
+        }
+        assert_eq!(found, vec![target.join(MARKER)]);
+    }
+
+    #[test]
+    fn a_file_is_never_replaced_by_a_later_write() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("public");
+        let mut output = Output::start(&target).expect("start");
+        output.write("datasets/index.html", "list").expect("write");
+        output
+            .write("datasets/tags/index.html", "facets")
+            .expect("write");
+        // An entity `index.html`, `tags` and an empty id, written after the list pages.
+        output
+            .write("datasets/index.html/index.html", "entity")
+            .expect("refused");
+        output
+            .write("datasets/tags/index.html", "entity")
+            .expect("refused");
+        output.write("datasets/tags", "entity").expect("refused");
+        let problems: Vec<PathProblem> = output.refused().iter().map(|r| r.problem).collect();
+        assert_eq!(
+            problems,
+            vec![
+                PathProblem::UnderFile,
+                PathProblem::AlreadyWritten,
+                PathProblem::IsFolder
+            ]
+        );
+        output.commit().expect("commit");
+        assert_eq!(
+            fs::read_to_string(target.join("datasets/index.html")).expect("read"),
+            "list"
+        );
+        assert_eq!(
+            fs::read_to_string(target.join("datasets/tags/index.html")).expect("read"),
+            "facets"
         );
     }
 }

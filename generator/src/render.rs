@@ -26,7 +26,7 @@ use crate::links::Links;
 use crate::output::Output;
 
 pub use dataset::built_at as dataset_built_at;
-pub use lists::{PAGE_SIZE, slug};
+pub use lists::{PAGE_SIZE, kind_folder_names, slug};
 pub use map::extent_svg;
 pub use page::content_security_policy;
 pub use views::entity_view;

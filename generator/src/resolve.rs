@@ -3,14 +3,17 @@
 //!
 //! Plain data in, plain data out: no I/O. Unknown ids are `unknown-reference`
 //! errors; people named with an ORCID or GitHub handle but without a file of
-//! their own become implicit people so that they still get a page.
+//! their own become implicit people so that they still get a page. Every id is first
+//! admitted as a file name ([`ids`]).
+
+pub mod ids;
 
 use std::collections::{BTreeMap, HashMap};
 
 use almanac_model::{Agent, EntityKind, EntityRef, Library, Organization, Person, Reference};
 
 use crate::content::fields::{AgentSpec, RefSpec, edit_distance};
-use crate::content::{Draft, Loaded, identifier, person::check_orcid};
+use crate::content::{Draft, Loaded, file_name, identifier, person::check_orcid};
 use crate::diagnostics::Diagnostics;
 
 /// Resolves every reference in `loaded`.
@@ -25,7 +28,7 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
         people,
         organizations,
     } = loaded;
-    let datasets = dedup(
+    let datasets = ids::admit(
         datasets,
         &label,
         EntityKind::Dataset,
@@ -33,7 +36,7 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
         |d| &d.source_file,
         diagnostics,
     );
-    let papers = dedup(
+    let papers = ids::admit(
         papers,
         &label,
         EntityKind::Paper,
@@ -41,7 +44,7 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
         |d| &d.source_file,
         diagnostics,
     );
-    let models = dedup(
+    let models = ids::admit(
         models,
         &label,
         EntityKind::Model,
@@ -49,7 +52,7 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
         |d| &d.source_file,
         diagnostics,
     );
-    let courses = dedup(
+    let courses = ids::admit(
         courses,
         &label,
         EntityKind::Course,
@@ -57,7 +60,7 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
         |d| &d.source_file,
         diagnostics,
     );
-    let code = dedup(
+    let code = ids::admit(
         code,
         &label,
         EntityKind::Code,
@@ -65,7 +68,7 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
         |d| &d.source_file,
         diagnostics,
     );
-    let people = dedup(
+    let people = ids::admit(
         people,
         &label,
         EntityKind::Person,
@@ -73,7 +76,7 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
         |d| &d.source_file,
         diagnostics,
     );
-    let mut organizations = dedup(
+    let mut organizations = ids::admit(
         organizations,
         &label,
         EntityKind::Organization,
@@ -267,11 +270,17 @@ fn affiliations_by_name(
                 .find(|o| o.entity.name.eq_ignore_ascii_case(text))
                 .map(|o| o.entity.id.clone());
             let id = existing.unwrap_or_else(|| {
-                let base = identifier::slug(text);
-                let id = std::iter::once(base.clone())
-                    .chain((2..).map(|n| format!("{base}-{n}")))
-                    .find(|candidate| organizations.iter().all(|o| &o.entity.id != candidate))
-                    .unwrap_or(base);
+                let id = ids::free(
+                    EntityKind::Organization,
+                    &identifier::slug(text),
+                    "organization",
+                    |candidate| {
+                        let key = file_name::collision_key(candidate);
+                        organizations
+                            .iter()
+                            .any(|o| file_name::collision_key(&o.entity.id) == key)
+                    },
+                );
                 organizations.push(Draft::new(Organization {
                     id: id.clone(),
                     source_file: source_file.clone(),
@@ -286,43 +295,6 @@ fn affiliations_by_name(
             spec.text = format!("organization/{id}");
         }
     }
-}
-
-/// Keeps the first entity of each id and reports the others.
-fn dedup<T>(
-    drafts: Vec<Draft<T>>,
-    label: &str,
-    kind: EntityKind,
-    id: fn(&T) -> &String,
-    file: fn(&T) -> &String,
-    diagnostics: &mut Diagnostics,
-) -> Vec<Draft<T>> {
-    let shown = |entity: &T| {
-        let file = file(entity);
-        if label.is_empty() {
-            file.clone()
-        } else {
-            format!("{label}/{file}")
-        }
-    };
-    let mut seen: HashMap<String, String> = HashMap::new();
-    let mut kept = Vec::new();
-    for draft in drafts {
-        let key = id(&draft.entity).clone();
-        if let Some(first) = seen.get(&key) {
-            diagnostics
-                .error(
-                    "duplicate-id",
-                    crate::diagnostics::Location::file(shown(&draft.entity)),
-                    format!("{} id `{key}` is already used by {first}", kind.name()),
-                )
-                .help = Some("rename one of the two files".into());
-            continue;
-        }
-        seen.insert(key, shown(&draft.entity));
-        kept.push(draft);
-    }
-    kept
 }
 
 /// Lookup tables from ids, DOIs and URLs to entities.
@@ -585,16 +557,16 @@ impl People {
             return Agent { name, person: None };
         }
         // Someone identified but without a file: an implicit person with a page of their own.
-        let base = identifier::slug(&name);
-        let base = if base.is_empty() {
-            String::from("person")
-        } else {
-            base
-        };
-        let id = std::iter::once(base.clone())
-            .chain((2..).map(|n| format!("{base}-{n}")))
-            .find(|candidate| self.find(|p| &p.id == candidate).is_none())
-            .unwrap_or(base);
+        let id = ids::free(
+            EntityKind::Person,
+            &identifier::slug(&name),
+            "person",
+            |candidate| {
+                let key = file_name::collision_key(candidate);
+                self.find(|p| file_name::collision_key(&p.id) == key)
+                    .is_some()
+            },
+        );
         self.people.push(Draft::new(Person {
             id: id.clone(),
             source_file: source_file.to_owned(),

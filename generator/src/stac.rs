@@ -33,6 +33,7 @@ use crate::links::Links;
 use crate::output::Output;
 
 pub use self::pages::DEFAULT_PAGE_SIZE;
+pub use self::paths::{COLLECTION_FOLDER_NAMES, ROOT_FOLDER_NAMES};
 pub use self::placement::{Placement, place};
 
 /// The STAC version every file declares.
@@ -198,7 +199,7 @@ pub fn write(
         }
         result = match file.contents {
             Contents::Json(value) => output.write(&file.path, to_json(&value)),
-            Contents::Copy(source) => output.copy(&file.path, &source),
+            Contents::Copy(source) => output.copy_content(&file.path, &source),
         };
     });
     result

@@ -9,8 +9,8 @@ use almanac_model::{Citation, Dataset, Feedstock, License, Link, Recipe};
 use crate::content::Draft;
 use crate::content::document::{Node, NodeValue};
 use crate::content::fields::{Reader, wrong_type};
-use crate::content::identifier;
 use crate::content::license;
+use crate::content::{file_name, identifier};
 use crate::diagnostics::{Diagnostics, Location};
 
 mod local;
@@ -500,6 +500,26 @@ fn read_catalog(
                     reader.at(item.position),
                     format!("store id `{}` is used twice in this dataset", store.id),
                 );
+                continue;
+            }
+            let key = file_name::collision_key(&store.id);
+            if let Some(other) = dataset
+                .stores
+                .iter()
+                .find(|s| file_name::collision_key(&s.id) == key)
+            {
+                diagnostics
+                    .error(
+                        "id-collision",
+                        reader.at(item.get("id").map_or(item.position, |n| n.position)),
+                        format!(
+                            "store id `{}` and `{}` {}",
+                            file_name::shown_apart(&store.id, &other.id).0,
+                            file_name::shown_apart(&store.id, &other.id).1,
+                            file_name::collision_reason(&store.id, &other.id),
+                        ),
+                    )
+                    .help = Some("this store is left out; rename one of the two".into());
                 continue;
             }
             dataset.stores.push(store);

@@ -230,6 +230,8 @@ pub fn from_bibtex(
         cites: Vec::new(),
         bibtex: Some(entry.raw.trim().to_owned()),
     });
+    // The entry's key gave the id.
+    draft.origin = Some(at(entry.position));
     let location = entry.field("author").map_or(entry.position, |f| f.position);
     draft.agents = entry
         .authors()

@@ -11,11 +11,12 @@ use crate::content::dataset::{self, Part, Sources};
 use crate::content::document::{self, Node};
 use crate::content::schema::{self, Schema};
 use crate::content::{
-    Draft, Loaded, MarkdownFile, bibtex, code, course, identifier, model, organization, paper,
+    Draft, Loaded, MarkdownFile, code, course, file_name, identifier, model, organization, paper,
     person, thumbnail,
 };
 use crate::diagnostics::{Diagnostics, Location, Position};
 
+mod bib;
 mod confine;
 mod depth;
 mod kind;
@@ -24,6 +25,7 @@ mod single;
 pub use kind::{FileKind, sniff};
 pub use single::{load_dataset_folder, load_file, load_kind_folder};
 
+use bib::{PaperIndex, bib_entries, merge_or_push};
 use confine::{entries, inside};
 use kind::unsupported;
 
@@ -221,7 +223,9 @@ fn load_datasets(
                 continue;
             }
             check_id(&id, &display, diagnostics);
-            if let Some(draft) = dataset_folder(&id, &entry, paths, diagnostics) {
+            if let Some(mut draft) = dataset_folder(&id, &entry, paths, diagnostics) {
+                // The folder's name is the id.
+                draft.origin = Some(Location::file(display));
                 loaded.datasets.push(draft);
             }
             continue;
@@ -248,7 +252,8 @@ fn load_datasets(
 }
 
 fn check_id(id: &str, display: &str, diagnostics: &mut Diagnostics) {
-    if !identifier::is_id(id) {
+    // An id that cannot be a file name at all is an error of the resolve stage instead.
+    if !identifier::is_id(id) && file_name::problem(id, &[]).is_none() {
         diagnostics
             .warning(
                 "id-format",
@@ -417,12 +422,15 @@ fn web_catalog(
             &paths.boundary,
             diagnostics,
         );
+        // The record's name or title gave the id.
+        draft.origin = Some(Location::at(display, record.position));
         loaded.datasets.push(draft);
     }
 }
 
 fn unique_id(id: String, loaded: &Loaded) -> String {
-    if !loaded.datasets.iter().any(|d| d.entity.id == id) {
+    // An empty id stays empty (`-2` would hide it); resolve reports each as `empty-id`.
+    if id.is_empty() || !loaded.datasets.iter().any(|d| d.entity.id == id) {
         return id;
     }
     (2..)
@@ -462,7 +470,13 @@ fn load_markdown_kind(
                 &paths.relative(&bib),
                 diagnostics,
             );
-            merge_or_push(draft, &mut loaded.papers, &mut index);
+            merge_or_push(
+                draft,
+                &mut loaded.papers,
+                &mut index,
+                paths.label,
+                diagnostics,
+            );
         }
     }
 }
@@ -612,96 +626,6 @@ fn markdown_entity(
                 .push(organization::from_markdown(id, &file, diagnostics));
         }
     }
-}
-
-/// The papers loaded so far by id and by lowercased DOI (the first paper of each), so that
-/// merging a `.bib` file of n entries takes O(n), not O(n²), comparisons.
-#[derive(Debug, Default)]
-struct PaperIndex {
-    by_id: std::collections::HashMap<String, usize>,
-    by_doi: std::collections::HashMap<String, usize>,
-}
-
-impl PaperIndex {
-    fn of(papers: &[Draft<almanac_model::Paper>]) -> Self {
-        let mut index = Self::default();
-        for (position, paper) in papers.iter().enumerate() {
-            index.add(paper, position);
-        }
-        index
-    }
-
-    fn add(&mut self, paper: &Draft<almanac_model::Paper>, position: usize) {
-        self.by_id
-            .entry(paper.entity.id.clone())
-            .or_insert(position);
-        if let Some(doi) = &paper.entity.doi {
-            self.by_doi.entry(doi.to_lowercase()).or_insert(position);
-        }
-    }
-
-    /// The first paper with `draft`'s id or DOI.
-    fn find(&self, draft: &Draft<almanac_model::Paper>) -> Option<usize> {
-        let by_id = self.by_id.get(&draft.entity.id).copied();
-        let by_doi = draft
-            .entity
-            .doi
-            .as_ref()
-            .and_then(|doi| self.by_doi.get(&doi.to_lowercase()).copied());
-        match (by_id, by_doi) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
-    }
-}
-
-/// Adds a BibTeX paper, merging it into a Markdown paper with the same DOI or id.
-fn merge_or_push(
-    draft: Draft<almanac_model::Paper>,
-    papers: &mut Vec<Draft<almanac_model::Paper>>,
-    index: &mut PaperIndex,
-) {
-    match index.find(&draft) {
-        Some(position) if position < papers.len() => {
-            paper::merge(&mut papers[position], draft);
-            // The merge may have given the paper a DOI.
-            index.add(&papers[position], position);
-        }
-        _ => {
-            index.add(&draft, papers.len());
-            papers.push(draft);
-        }
-    }
-}
-
-fn bib_entries(
-    path: &Path,
-    paths: &Paths<'_>,
-    diagnostics: &mut Diagnostics,
-) -> Vec<bibtex::Entry> {
-    let display = paths.display(path);
-    let Some(text) = read(path, paths, diagnostics) else {
-        return Vec::new();
-    };
-    let (entries, problems) = bibtex::parse_limited(&text, 0, paths.limits.bibtex_macro_bytes);
-    for problem in problems {
-        let code = match problem.kind {
-            bibtex::ProblemKind::MacroBudget => "bibtex-macro-budget",
-            _ => "bibtex",
-        };
-        diagnostics
-            .warning(
-                code,
-                Location::at(
-                    &display,
-                    Position::new(problem.position.line, problem.position.column),
-                ),
-                problem.message,
-            )
-            .help =
-            Some("the entry is read as far as possible; fix the BibTeX so nothing is lost".into());
-    }
-    entries
 }
 
 /// Collects `(id, path)` of entity files: `<id>.md`, `<id>/index.md`, `<id>/CITATION.cff`, and `.bib` files.

@@ -16,17 +16,47 @@ use crate::output::Output;
 /// Cards on one list page.
 pub const PAGE_SIZE: usize = 12;
 
+/// The folder of a list's later pages (`datasets/page/2/`).
+pub const PAGE_SEGMENT: &str = "page";
+
+/// Names the list renderers write in a kind's folder (`<kind>/index.html`, `<kind>/page/2/`,
+/// and for datasets every facet's folder): no entity id of that kind may be one of them.
+#[must_use]
+pub fn kind_folder_names(kind: EntityKind) -> Vec<&'static str> {
+    let mut names = vec![page::INDEX, PAGE_SEGMENT];
+    if kind == EntityKind::Dataset {
+        names.extend(FACETS.iter().map(|f| f.segment));
+    }
+    names
+}
+
+/// Longest slug, in bytes: a facet value (a tag, a provider, a variable name a store
+/// declares) can be any length, but a folder name cannot be longer than 255.
+pub const MAX_SLUG_BYTES: usize = 80;
+
 /// A URL path segment for `text`: the content ids' slug (lower-case ASCII letters and digits,
 /// accents folded, other runs as `-`); text with none of those becomes `x` and its bytes in hex.
+/// A slug longer than [`MAX_SLUG_BYTES`] is cut and ends in a hash of the whole text, so
+/// that long values stay apart.
 #[must_use]
 pub fn slug(text: &str) -> String {
     let slug = crate::content::identifier::slug(text);
-    if slug.is_empty() {
+    let slug = if slug.is_empty() {
         let hex: String = text.bytes().map(|b| format!("{b:02x}")).collect();
         format!("x{hex}")
     } else {
         slug
+    };
+    if slug.len() <= MAX_SLUG_BYTES {
+        return slug;
     }
+    // FNV-1a: stable across builds and platforms.
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    // The slug is ASCII, so any byte index is a character boundary.
+    let head = slug[..MAX_SLUG_BYTES - 17].trim_end_matches('-');
+    format!("{head}-{hash:016x}")
 }
 
 /// A dataset facet: its URL segment, heading, and the values of one dataset.
@@ -184,7 +214,7 @@ fn paged(
         if n == 1 {
             list.base.clone()
         } else {
-            format!("{}page/{n}/", list.base)
+            format!("{}{PAGE_SEGMENT}/{n}/", list.base)
         }
     };
     for (index, chunk) in chunks.iter().enumerate() {
@@ -467,5 +497,46 @@ mod tests {
         assert_eq!(slug("Température"), "temperature");
         assert_eq!(slug("水"), "xe6b0b4");
         assert_eq!(slug("<script>"), "script");
+    }
+
+    #[test]
+    fn long_values_give_short_distinct_slugs() {
+        let long_a = "t".repeat(300);
+        let long_b = format!("{}u", "t".repeat(299));
+        let water = "水".repeat(100);
+        for text in [&long_a, &long_b, &water] {
+            let slug = slug(text);
+            assert!(slug.len() <= MAX_SLUG_BYTES, "{slug}");
+            assert!(
+                crate::output::check(&format!("{}index.html", facet_path("tags", text))).is_ok()
+            );
+        }
+        assert_ne!(slug(&long_a), slug(&long_b));
+        assert_eq!(slug(&long_a), slug(&"t".repeat(300)), "stable");
+        assert_eq!(
+            slug(&"a".repeat(MAX_SLUG_BYTES)),
+            "a".repeat(MAX_SLUG_BYTES)
+        );
+    }
+
+    #[test]
+    fn kind_folders_reserve_pages_and_facets() {
+        let datasets = kind_folder_names(EntityKind::Dataset);
+        for name in [
+            "index.html",
+            "page",
+            "tags",
+            "variables",
+            "standard-names",
+            "providers",
+            "licenses",
+        ] {
+            assert!(datasets.contains(&name), "{name}");
+        }
+        assert_eq!(
+            kind_folder_names(EntityKind::Paper),
+            vec!["index.html", "page"]
+        );
+        assert!(facet_path("tags", "x").starts_with("datasets/tags/"));
     }
 }

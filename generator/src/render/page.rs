@@ -100,6 +100,9 @@ pub fn context(
     })
 }
 
+/// The file of every page, in its folder (`datasets/index.html`, `datasets/x/index.html`).
+pub const INDEX: &str = "index.html";
+
 /// Renders `template` and writes it to `<page.path>index.html`, recording the path.
 ///
 /// # Errors
@@ -116,10 +119,7 @@ pub fn write(
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    output.write(
-        &format!("{path}index.html"),
-        theme.render(template, context)?,
-    )?;
+    output.write(&format!("{path}{INDEX}"), theme.render(template, context)?)?;
     written.push(path);
     Ok(())
 }

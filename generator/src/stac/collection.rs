@@ -281,7 +281,7 @@ fn thumbnail(dataset: &Dataset, settings: &Settings) -> Option<(Value, Option<Fi
             (url, None, media_type)
         }
         Thumbnail::File(image) => {
-            let name = format!("thumbnail.{}", image.header.format.extension());
+            let name = format!("{}.{}", paths::THUMBNAIL, image.header.format.extension());
             let copy = File {
                 path: format!("stac/{}/{name}", dataset.id),
                 contents: Contents::Copy(image.path),

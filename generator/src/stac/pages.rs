@@ -79,7 +79,11 @@ pub fn layout(owner: &str, id: &str, children: Vec<Child>, page_size: usize) -> 
         {
             let first = chunk_spans.first().map_or(0, |s| s.0);
             let last = chunk_spans.last().map_or(0, |s| s.1);
-            let path = format!("{folder}/pages/{depth}-{:05}/catalog.json", number + 1);
+            let path = format!(
+                "{folder}/{}/{depth}-{:05}/catalog.json",
+                paths::PAGES,
+                number + 1
+            );
             let title = format!("{} to {} of {total}", first + 1, last);
             pages.push(Page {
                 path: path.clone(),

@@ -2,9 +2,26 @@
 
 use std::path::{Component, Path};
 
+/// The file of a dataset's collection, in its folder.
+pub const COLLECTION_FILE: &str = "collection.json";
+
+/// The folder of page catalogs, next to the catalog or collection they page.
+pub const PAGES: &str = "pages";
+
+/// The stem of a collection's copied thumbnail (`thumbnail`, `thumbnail.png`).
+pub const THUMBNAIL: &str = "thumbnail";
+
+/// Names the STAC stage writes in `stac/` itself, beside the datasets' folders: no dataset
+/// id may be one of them.
+pub const ROOT_FOLDER_NAMES: &[&str] = &["catalog.json", PAGES];
+
+/// Names the STAC stage writes in a collection's folder, beside its Items' folders: no store
+/// id may be one of them (`thumbnail.*`: the thumbnail with any extension).
+pub const COLLECTION_FOLDER_NAMES: &[&str] = &[COLLECTION_FILE, PAGES, THUMBNAIL, "thumbnail.*"];
+
 /// `stac/<dataset>/collection.json`.
 pub fn collection(dataset: &str) -> String {
-    format!("stac/{dataset}/collection.json")
+    format!("stac/{dataset}/{COLLECTION_FILE}")
 }
 
 /// `stac/<dataset>/<store>/<store>.json`.
@@ -98,6 +115,28 @@ mod tests {
             relative("stac/a/pages/1-00001/catalog.json", "stac/a/s/s.json"),
             "../../s/s.json"
         );
+    }
+
+    #[test]
+    fn reserved_names_are_the_names_written() {
+        assert_eq!(super::super::ROOT, format!("stac/{}", ROOT_FOLDER_NAMES[0]));
+        assert!(collection("d").ends_with(COLLECTION_FOLDER_NAMES[0]));
+        let layout = super::super::pages::layout("stac/d/collection.json", "d", many(3), 2);
+        assert!(
+            layout
+                .parent_of("stac/d/s0/s0.json")
+                .is_some_and(|p| p.starts_with(&format!("stac/d/{PAGES}/")))
+        );
+    }
+
+    fn many(n: usize) -> Vec<super::super::pages::Child> {
+        (0..n)
+            .map(|i| super::super::pages::Child {
+                path: item("d", &format!("s{i}")),
+                rel: super::super::pages::Rel::Item,
+                title: String::new(),
+            })
+            .collect()
     }
 
     #[test]

@@ -7,7 +7,7 @@ use almanac_model::{Store, StoreScheme};
 
 use crate::content::document::Node;
 use crate::content::fields::Reader;
-use crate::content::identifier;
+use crate::content::{file_name, identifier};
 use crate::diagnostics::Diagnostics;
 
 const STORE_FIELDS: &[&str] = &[
@@ -37,8 +37,25 @@ pub(super) fn read_store(
         let stem = url.trim_end_matches('/').rsplit('/').next().unwrap_or(&url);
         identifier::slug(stem.trim_end_matches(".zarr"))
     });
+    let id_position = fields.get("id").map_or(item.position, |n| n.position);
+    // The id names the store's STAC Item folder and file: `stac/<dataset>/<id>/<id>.json`.
+    if let Some(problem) = file_name::problem(&id, crate::stac::COLLECTION_FOLDER_NAMES) {
+        diagnostics
+            .error(
+                problem.code(),
+                fields.at(id_position),
+                format!("store id `{}` {problem}", file_name::shown(&id)),
+            )
+            .help = Some(match problem {
+            file_name::Problem::Reserved(_) => {
+                "this store is left out: its STAC Item would replace a file of the dataset's collection; rename it".into()
+            }
+            _ => "this store is left out; use an id of a-z, 0-9 and `-`".into(),
+        });
+        return None;
+    }
     if !identifier::is_id(&id) {
-        let position = fields.get("id").map_or(item.position, |n| n.position);
+        let position = id_position;
         diagnostics
             .warning(
                 "id-format",

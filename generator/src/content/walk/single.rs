@@ -88,7 +88,13 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
                     &paths.relative(path),
                     diagnostics,
                 );
-                merge_or_push(draft, &mut loaded.papers, &mut index);
+                merge_or_push(
+                    draft,
+                    &mut loaded.papers,
+                    &mut index,
+                    paths.label,
+                    diagnostics,
+                );
             }
         }
         FileKind::Markdown => {
