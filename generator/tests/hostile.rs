@@ -8,7 +8,11 @@
 //! - they report exactly the diagnostics of `expected.txt`;
 //! - nothing outside the output folder is created, changed or removed (the crawl cache aside);
 //! - no line of `forbidden.txt`, no `root:x:0:0` and no absolute path of the build appears in any
-//!   output file, and the forbidden strings appear in neither stdout nor stderr;
+//!   output file or file name, no output file is a copy of `/etc/passwd`, and the forbidden
+//!   strings appear in neither stdout nor stderr;
+//! - the list, facet, pagination, search and STAC root pages are Almanac's own (no entity took
+//!   them over), the pages of `expected_pages.txt` are written and those of `absent_pages.txt`
+//!   are not;
 //! - every JSON file and JSON-LD block parses, and no HTML or SVG file holds executable content.
 //!
 //! Then every page of every case is loaded in headless Chromium with a dialog hook
@@ -357,7 +361,15 @@ fn check_case(case: &Path, work: &Path) -> (Vec<String>, PathBuf) {
         problems.push("the build wrote no output folder".into());
         return (problems, public);
     }
+    let passwd = fs::read("/etc/passwd").unwrap_or_default();
     for (relative, path) in output_files(&public) {
+        for needle in &forbidden {
+            if relative.contains(needle.as_str()) {
+                problems.push(format!(
+                    "the file name {relative} holds the forbidden `{needle}`"
+                ));
+            }
+        }
         if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
             problems.push(format!("{relative} is a symbolic link"));
             continue;
@@ -366,6 +378,9 @@ fn check_case(case: &Path, work: &Path) -> (Vec<String>, PathBuf) {
             problems.push(format!("{relative} cannot be read"));
             continue;
         };
+        if !passwd.is_empty() && bytes == passwd {
+            problems.push(format!("{relative} is a copy of /etc/passwd"));
+        }
         let text = String::from_utf8_lossy(&bytes);
         for needle in &forbidden {
             if text.contains(needle.as_str()) {
@@ -392,7 +407,56 @@ fn check_case(case: &Path, work: &Path) -> (Vec<String>, PathBuf) {
             }
         }
     }
+    problems.extend(pages_taken_over(&public));
+    for page in lines(&case.join("expected_pages.txt")).unwrap_or_default() {
+        if !public.join(&page).is_file() {
+            problems.push(format!("the build did not write {page}"));
+        }
+    }
+    for page in lines(&case.join("absent_pages.txt")).unwrap_or_default() {
+        if public.join(&page).exists() {
+            problems.push(format!("the build wrote {page}, which must not exist"));
+        }
+    }
     (problems, public)
+}
+
+/// Pages an entity could take over (its id naming a list, facet or pagination page) that are
+/// not Almanac's own: each is recognised by markup only Almanac's page of that kind has.
+fn pages_taken_over(public: &Path) -> Vec<String> {
+    let mut pages: Vec<(String, &str)> = vec![
+        ("index.html".into(), "class=\"hero\""),
+        ("search/index.html".into(), "almanac-search-q"),
+        ("stac/catalog.json".into(), "\"id\": \"catalog\""),
+    ];
+    for plural in [
+        "datasets",
+        "papers",
+        "models",
+        "courses",
+        "code",
+        "people",
+        "organizations",
+    ] {
+        pages.push((format!("{plural}/index.html"), "class=\"cards\""));
+        pages.push((format!("{plural}/page/2/index.html"), "class=\"cards\""));
+    }
+    for facet in [
+        "tags",
+        "variables",
+        "standard-names",
+        "providers",
+        "licenses",
+    ] {
+        pages.push((format!("datasets/{facet}/index.html"), "Datasets by"));
+    }
+    pages
+        .into_iter()
+        .filter_map(|(page, marker)| {
+            let text = fs::read_to_string(public.join(&page)).ok()?;
+            (!text.contains(marker)).then(|| format!("{page} is not Almanac's own page"))
+        })
+        .collect()
 }
 
 /// A case's name, what is wrong with it, and the site it built.
