@@ -86,11 +86,12 @@ pub fn crawl_library(
     let mut targets = Vec::new();
     for (d, dataset) in library.datasets.iter().enumerate() {
         for (s, store) in dataset.stores.iter().enumerate() {
+            // The URL as written (credentials included) is used to read the store, nowhere else.
             targets.push((
                 d,
                 s,
-                store.url.clone(),
-                store.local_path.clone(),
+                store.access_url().to_owned(),
+                store.access_local_path().map(str::to_owned),
                 store.scheme,
             ));
         }
@@ -212,6 +213,12 @@ async fn crawl_target(
         };
         return outcome;
     }
+    if crate::credentials::public_url(target.url).withheld {
+        outcome.crawl = Crawl::Failed {
+            reason: "its URL cannot be read safely (it is withheld from every output)".into(),
+        };
+        return outcome;
+    }
     let opened = target.local.unwrap_or(target.url);
     let location = match location::open(opened, content_dir, settings) {
         Ok(location) => location,
@@ -237,7 +244,7 @@ async fn crawl_target(
             .map_or(key, |rest| rest.trim_start_matches('/'))
             .to_owned()
     };
-    let key = format!("{shown} {:?}", settings.settings_for(target.url));
+    let key = cache_key(&shown, &settings.settings_for(target.url));
     if let Some(entry) = cache.get(&key)
         && let Some(warnings) = replayable(&entry.warnings)
     {
@@ -301,6 +308,18 @@ async fn crawl_target(
     outcome.requests = counting.requests() + fresh.requests();
     outcome.reads = reads(&counting) + reads(&fresh);
     outcome
+}
+
+/// The cache key of a store: its public URL and the settings that applied, with credentials
+/// removed from them too (the cache file is as public as the build's output).
+fn cache_key(shown: &str, settings: &location::StoreSettings) -> String {
+    let public = |url: &str| crate::credentials::public_url(url).url;
+    let settings = location::StoreSettings {
+        prefix: public(&settings.prefix),
+        endpoint: settings.endpoint.as_deref().map(public),
+        ..settings.clone()
+    };
+    format!("{shown} {settings:?}")
 }
 
 fn reads(store: &CountingStore) -> u64 {

@@ -10,6 +10,7 @@
 pub mod config;
 pub mod content;
 pub mod crawl;
+pub mod credentials;
 pub mod diagnostics;
 pub mod error;
 pub mod graph;

@@ -237,6 +237,8 @@ mod tests {
             xarray_open_kwargs: Default::default(),
             extra: Default::default(),
             crawl: None,
+            needs_credentials: false,
+            access: None,
         }
     }
 

@@ -3,12 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use almanac_model::{Store, StoreScheme};
+use almanac_model::{Store, StoreAccess, StoreScheme};
 
 use crate::content::document::Node;
 use crate::content::fields::Reader;
 use crate::content::identifier;
-use crate::diagnostics::Diagnostics;
+use crate::credentials;
+use crate::diagnostics::{Diagnostics, Position};
 
 const STORE_FIELDS: &[&str] = &[
     "id",
@@ -31,10 +32,18 @@ pub(super) fn read_store(
     diagnostics: &mut Diagnostics,
 ) -> Option<Store> {
     let fields = Reader::new(reader.file(), item, STORE_FIELDS, diagnostics);
-    let url = fields.required("url", diagnostics)?;
+    let written = fields.required("url", diagnostics)?;
     let url_position = fields.get("url").map_or(item.position, |n| n.position);
+    // From here on only the public form is used: ids, messages and every output derive from it.
+    let public = credentials::public_url(&written);
+    let url = public.url.clone();
     let id = fields.string("id", diagnostics).unwrap_or_else(|| {
-        let stem = url.trim_end_matches('/').rsplit('/').next().unwrap_or(&url);
+        let path = url.split(['?', '#']).next().unwrap_or(&url);
+        let stem = path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or(path);
         identifier::slug(stem.trim_end_matches(".zarr"))
     });
     if !identifier::is_id(&id) {
@@ -50,7 +59,7 @@ pub(super) fn read_store(
             identifier::slug(&id)
         ));
     }
-    let Some((scheme, local_path)) = classify_url(&url, base_dir) else {
+    let Some((scheme, _)) = classify_url(&written, base_dir) else {
         diagnostics
             .error(
                 "unsupported-store-url",
@@ -60,7 +69,12 @@ pub(super) fn read_store(
             .help = Some("use s3://, gs://, az://, https://, file:// or a relative path".into());
         return None;
     };
-    let lower = url.to_lowercase();
+    let local_path = if public.withheld {
+        None
+    } else {
+        classify_url(&url, base_dir).and_then(|(_, local)| local)
+    };
+    let lower = url.split(['?', '#']).next().unwrap_or(&url).to_lowercase();
     if [".nc", ".nc4", ".netcdf", ".h5", ".hdf5"]
         .iter()
         .any(|ext| lower.trim_end_matches('/').ends_with(ext))
@@ -75,7 +89,20 @@ pub(super) fn read_store(
             "Almanac catalogs Zarr stores; convert the file to Zarr or list it as a link".into(),
         );
     }
-    let extra = fields.extra(&[
+    let mut needs_credentials = false;
+    if public.changed() {
+        needs_credentials = true;
+        credentials_found(
+            &fields,
+            url_position,
+            &id,
+            "URL",
+            &public.removed,
+            diagnostics,
+        );
+    }
+    let mut extra = BTreeMap::new();
+    for (name, value) in fields.extra(&[
         "id",
         "name",
         "url",
@@ -84,25 +111,109 @@ pub(super) fn read_store(
         "source_url",
         "xarray_open_kwargs",
         "description",
-    ]);
-    let xarray_open_kwargs = match fields.get("xarray_open_kwargs").map(Node::to_value) {
-        Some(almanac_model::Value::Map(map)) => map,
-        _ => BTreeMap::new(),
+    ]) {
+        let single = BTreeMap::from([(name, value)]);
+        let mut removed = Vec::new();
+        let public = credentials::public_map(&single, "", &mut removed);
+        if let Some((key, _)) = single.keys().next().and_then(|k| fields.entry(k))
+            && !removed.is_empty()
+        {
+            needs_credentials = true;
+            credentials_found(&fields, key.position, &id, "field", &removed, diagnostics);
+        }
+        extra.extend(public);
+    }
+    let xarray_open_kwargs = match fields.entry("xarray_open_kwargs") {
+        Some((key, node)) => match node.to_value() {
+            almanac_model::Value::Map(map) => {
+                let mut removed = Vec::new();
+                let public = credentials::public_map(&map, "xarray_open_kwargs", &mut removed);
+                if !removed.is_empty() {
+                    needs_credentials = true;
+                    credentials_found(&fields, key.position, &id, "option", &removed, diagnostics);
+                }
+                public
+            }
+            _ => BTreeMap::new(),
+        },
+        None => BTreeMap::new(),
     };
+    let source_url = fields.string("source_url", diagnostics).map(|source| {
+        let public = credentials::public_url(&source);
+        if public.changed() {
+            let position = fields
+                .get("source_url")
+                .map_or(item.position, |n| n.position);
+            credentials_found(
+                &fields,
+                position,
+                &id,
+                "source URL",
+                &public.removed,
+                diagnostics,
+            );
+        }
+        public.url
+    });
+    let mut text = |key: &str, diagnostics: &mut Diagnostics| {
+        let value = fields.string(key, diagnostics)?;
+        match credentials::public_text(&value) {
+            Some(public) => {
+                let position = fields.get(key).map_or(item.position, |n| n.position);
+                let removed = ["a URL's credentials".to_owned()];
+                credentials_found(&fields, position, &id, key, &removed, diagnostics);
+                Some(public)
+            }
+            None => Some(value),
+        }
+    };
+    let name = text("name", diagnostics);
+    let description = text("description", diagnostics);
+    let source = text("source", diagnostics);
+    // A local folder is opened by its public path: a token means nothing to a file system.
+    let access = public.changed().then(|| StoreAccess {
+        url: written,
+        local_path: local_path.clone(),
+    });
     Some(Store {
         id,
-        name: fields.string("name", diagnostics),
-        description: fields.string("description", diagnostics),
+        name,
+        description,
         url,
         scheme,
         local_path,
         public: fields.bool("public", diagnostics),
-        source: fields.string("source", diagnostics),
-        source_url: fields.string("source_url", diagnostics),
+        source,
+        source_url,
         xarray_open_kwargs,
         extra,
         crawl: None,
+        needs_credentials,
+        access,
     })
+}
+
+/// The `store-credentials` warning: what was removed (by name, never by value) and where.
+fn credentials_found(
+    fields: &Reader<'_>,
+    position: Position,
+    id: &str,
+    what: &str,
+    removed: &[String],
+    diagnostics: &mut Diagnostics,
+) {
+    diagnostics
+        .warning(
+            "store-credentials",
+            fields.at(position),
+            format!(
+                "the {what} of store `{id}` carries credentials ({}); they are left out of every page, STAC file, graph, index and message, and the store is described as needing credentials",
+                removed.join(", ")
+            ),
+        )
+        .help = Some(
+        "publish the store without credentials; give the crawler its credentials through the environment (AWS_*, GOOGLE_*, AZURE_* variables) and rotate any secret that was committed".into(),
+    );
 }
 
 /// The scheme of a store URL and, for local stores, the path relative to the content folder.
