@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use almanac_model::Value;
+use almanac_model::{Library, StoreAccess, Value};
 
 /// The host of a URL that could not be split safely and was replaced whole
 /// (`.invalid` is reserved for names that never resolve, RFC 2606).
@@ -243,34 +243,46 @@ fn decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// `text` with each white-space-separated word that is a URL with credentials replaced by its
-/// public form; `None` when nothing changed.
+/// `text` (prose, Markdown, a field value) with each URL in it that carries credentials
+/// replaced by its public form; `None` when nothing changed. A URL starts at its scheme and
+/// ends at white space, a quote, `<`, `>`, `` ` ``, `)` or `]` (so Markdown links and HTML
+/// attributes keep their syntax).
 #[must_use]
 pub fn public_text(text: &str) -> Option<String> {
     if !text.contains("://") {
         return None;
     }
-    let mut changed = false;
+    let ends = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`' | ')' | ']');
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        let start = rest
-            .find(|c: char| !c.is_whitespace())
-            .unwrap_or(rest.len());
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        let word = &rest[..end];
-        let public = word.contains("://").then(|| public_url(word));
-        match public {
-            Some(public) if public.changed() => {
-                changed = true;
-                out.push_str(&public.url);
-            }
-            _ => out.push_str(word),
+    let mut changed = false;
+    let mut copied = 0;
+    let mut search = 0;
+    while let Some(found) = text[search..].find("://") {
+        let at = search + found;
+        let start = text[..at]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            .last()
+            .map_or(at, |(i, _)| i);
+        // The scheme starts with a letter: skip leading digits and signs.
+        let start = text[start..at]
+            .find(|c: char| c.is_ascii_alphabetic())
+            .map_or(at, |i| start + i);
+        let end = text[at..].find(ends).map_or(text.len(), |i| at + i);
+        search = end.max(at + 3);
+        if start < copied || start == at {
+            continue;
         }
-        rest = &rest[end..];
+        let public = public_url(&text[start..end]);
+        if public.changed() {
+            changed = true;
+            out.push_str(&text[copied..start]);
+            out.push_str(&public.url);
+            copied = end;
+        }
     }
+    out.push_str(&text[copied..]);
     changed.then_some(out)
 }
 
@@ -394,6 +406,34 @@ pub fn public_value(value: &Value, path: &str, removed: &mut Vec<String>) -> Val
     }
 }
 
+/// `value` with the URLs in its strings, at any depth, replaced by their public form (names are
+/// not looked at: for fields that are not options). Each change is recorded in `removed`.
+#[must_use]
+pub fn public_urls(value: &Value, path: &str, removed: &mut Vec<String>) -> Value {
+    match value {
+        Value::String(text) => match public_text(text) {
+            Some(public) => {
+                removed.push(path.to_owned());
+                Value::String(public)
+            }
+            None => value.clone(),
+        },
+        Value::List(items) => Value::List(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| public_urls(item, &format!("{path}[{i}]"), removed))
+                .collect(),
+        ),
+        Value::Map(map) => Value::Map(
+            map.iter()
+                .map(|(name, item)| (name.clone(), public_urls(item, &format!("{path}.{name}"), removed)))
+                .collect(),
+        ),
+        _ => value.clone(),
+    }
+}
+
 /// [`public_value`] for a map (an entity's extra fields, `xarray_open_kwargs`).
 #[must_use]
 pub fn public_map(
@@ -493,6 +533,77 @@ pub fn redact(text: &str, secrets: &[String]) -> String {
         }
     }
     text
+}
+
+/// Every string of `library` with the URLs in it that carry credentials replaced by their
+/// public form: the last guard before the crawl and every writer, for text no field reader saw
+/// (Markdown bodies, BibTeX fields). Returns where it changed something: the entity's content
+/// file and ``<kind> `<id>`: <path>``. The in-memory store access survives.
+#[must_use]
+pub fn scrub_library(library: &mut Library) -> Vec<(String, String)> {
+    let Ok(mut value) = serde_json::to_value(&*library) else {
+        return Vec::new();
+    };
+    let mut changed = Vec::new();
+    scrub_json(&mut value, "", &mut changed);
+    if changed.is_empty() {
+        return changed;
+    }
+    let named: Vec<(String, String)> = changed
+        .iter()
+        .map(|path| describe_path(&value, path))
+        .collect();
+    let access: Vec<Vec<Option<StoreAccess>>> = library
+        .datasets
+        .iter()
+        .map(|d| d.stores.iter().map(|s| s.access.clone()).collect())
+        .collect();
+    if let Ok(mut scrubbed) = serde_json::from_value::<Library>(value) {
+        for (dataset, stores) in scrubbed.datasets.iter_mut().zip(access) {
+            for (store, access) in dataset.stores.iter_mut().zip(stores) {
+                store.access = access;
+            }
+        }
+        *library = scrubbed;
+    }
+    named
+}
+
+fn scrub_json(value: &mut serde_json::Value, path: &str, changed: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(text) => {
+            if let Some(public) = public_text(text) {
+                *text = public;
+                changed.push(path.to_owned());
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                scrub_json(item, &format!("{path}/{i}"), changed);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (name, item) in map.iter_mut() {
+                scrub_json(item, &format!("{path}/{name}"), changed);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `/datasets/3/stores/0/description` as the dataset's content file and
+/// ``dataset `sst`: stores/0/description``.
+fn describe_path(library: &serde_json::Value, path: &str) -> (String, String) {
+    let mut parts = path.trim_start_matches('/').splitn(3, '/');
+    let (kind, index, rest) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
+    let entity = &library[kind][index.parse::<usize>().unwrap_or(usize::MAX)];
+    let id = entity["id"].as_str().unwrap_or("?");
+    let file = entity["source_file"].as_str().unwrap_or_default().to_owned();
+    (file, format!("{} `{id}`: {rest}", kind.trim_end_matches('s')))
 }
 
 #[cfg(test)]
@@ -658,6 +769,16 @@ mod tests {
         );
         assert_eq!(public_text("see https://h/x"), None);
         assert_eq!(public_text("no URL here"), None);
+        assert_eq!(public_text("[docs](https://example.org/docs) and <https://a.org/>"), None);
+        assert_eq!(
+            public_text("[data](https://h/x.zarr?sig=SECRET-fake) (<a href=\"s3://K:S@b/y\">)")
+                .as_deref(),
+            Some("[data](https://h/x.zarr) (<a href=\"s3://b/y\">)")
+        );
+        assert_eq!(
+            public_text("1https://u:p@h/x").as_deref(),
+            Some("1https://h/x")
+        );
     }
 
     #[test]
@@ -675,6 +796,36 @@ mod tests {
         }
         assert!(redacted.contains("\"token\":\"anon\""), "{redacted}");
         assert!(redacted.contains("https://"), "{redacted}");
+    }
+
+    #[test]
+    fn the_library_is_scrubbed_and_keeps_store_access() {
+        let mut library: Library = serde_json::from_value(serde_json::json!({
+            "datasets": [{"id": "d", "source_file": "datasets/d/meta.yaml", "title": "T",
+                "description": "See https://u:SECRET-fake@h/x", "license": {}, "feedstock": {},
+                "stores": [{"id": "s", "url": "s3://b/x", "scheme": "s3"}]}],
+            "papers": [], "models": [], "courses": [], "code": [], "people": [],
+            "organizations": []
+        }))
+        .expect("a library");
+        library.datasets[0].stores[0].access = Some(StoreAccess {
+            url: "s3://K:S@b/x".into(),
+            local_path: None,
+        });
+        let changed = scrub_library(&mut library);
+        assert_eq!(
+            changed,
+            [(
+                "datasets/d/meta.yaml".to_owned(),
+                "dataset `d`: description".to_owned()
+            )]
+        );
+        assert_eq!(
+            library.datasets[0].description.as_deref(),
+            Some("See https://h/x")
+        );
+        assert_eq!(library.datasets[0].stores[0].access_url(), "s3://K:S@b/x");
+        assert!(scrub_library(&mut library).is_empty());
     }
 
     #[test]

@@ -124,6 +124,20 @@ pub fn load_library_with_crawl(
     let label = diagnostics::display_path(&content_dir, &options.root);
     let loaded = content::load(&content_dir, &label, &mut diagnostics);
     let mut library = resolve::resolve(loaded, &mut diagnostics);
+    for (file, place) in credentials::scrub_library(&mut library) {
+        let file = if file.is_empty() {
+            label.clone()
+        } else {
+            format!("{label}/{file}")
+        };
+        diagnostics
+            .warning(
+                "url-credentials",
+                diagnostics::Location::file(file),
+                format!("{place} holds a URL with credentials; they are left out of everything Almanac writes"),
+            )
+            .help = Some("remove the credentials from the content and rotate any secret that was committed".into());
+    }
     let report = crawl::crawl_library(
         &mut library,
         &content_dir,

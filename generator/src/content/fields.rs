@@ -99,10 +99,14 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The non-null fields not in `modeled`, as written, for an entity's `extra`
-    /// map. Keys read as a typo of a known key are not repeated here.
-    #[must_use]
-    pub fn extra(&self, modeled: &[&str]) -> BTreeMap<String, almanac_model::Value> {
+    /// The non-null fields not in `modeled`, as written but for the credentials of URLs in
+    /// them (`url-credentials`), for an entity's `extra` map. Keys read as a typo of a known key
+    /// are not repeated here.
+    pub fn extra(
+        &self,
+        modeled: &[&str],
+        diagnostics: &mut Diagnostics,
+    ) -> BTreeMap<String, almanac_model::Value> {
         self.node
             .entries()
             .iter()
@@ -111,7 +115,15 @@ impl<'a> Reader<'a> {
                     && !node.is_null()
                     && !self.aliases.iter().any(|(typo, _)| *typo == key.name)
             })
-            .map(|(key, node)| (key.name.clone(), node.to_value()))
+            .map(|(key, node)| {
+                let mut removed = Vec::new();
+                let value =
+                    crate::credentials::public_urls(&node.to_value(), &key.name, &mut removed);
+                if !removed.is_empty() {
+                    url_credentials(diagnostics, self.at(key.position), &key.name);
+                }
+                (key.name.clone(), value)
+            })
             .collect()
     }
 
@@ -146,8 +158,17 @@ impl<'a> Reader<'a> {
             .filter(|node| !node.is_null())
     }
 
-    /// A scalar as text. Mappings and lists are reported.
+    /// A scalar as text. Mappings and lists are reported. URLs in it that carry credentials
+    /// are replaced by their public form (`url-credentials`).
     pub fn string(&self, key: &str, diagnostics: &mut Diagnostics) -> Option<String> {
+        let text = self.string_as_written(key, diagnostics)?;
+        let position = self.get(key).map_or(self.node.position, |n| n.position);
+        Some(self.public(key, text, position, diagnostics))
+    }
+
+    /// A scalar as text, credentials included: only for a store URL, which is sanitised by its
+    /// reader and kept as written for the crawl alone.
+    pub fn string_as_written(&self, key: &str, diagnostics: &mut Diagnostics) -> Option<String> {
         let node = self.get(key)?;
         match node.as_text() {
             Some(text) if text.trim().is_empty() => None,
@@ -159,9 +180,33 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// `text` of `key` without the credentials of the URLs in it, reported where they are.
+    fn public(
+        &self,
+        key: &str,
+        text: String,
+        position: Position,
+        diagnostics: &mut Diagnostics,
+    ) -> String {
+        match crate::credentials::public_text(&text) {
+            Some(public) => {
+                url_credentials(diagnostics, self.at(position), key);
+                public
+            }
+            None => text,
+        }
+    }
+
     /// A required scalar; reports `missing-field` when absent.
     pub fn required(&self, key: &str, diagnostics: &mut Diagnostics) -> Option<String> {
-        let value = self.string(key, diagnostics);
+        let value = self.required_as_written(key, diagnostics)?;
+        let position = self.get(key).map_or(self.node.position, |n| n.position);
+        Some(self.public(key, value, position, diagnostics))
+    }
+
+    /// [`Self::required`] with credentials included (see [`Self::string_as_written`]).
+    pub fn required_as_written(&self, key: &str, diagnostics: &mut Diagnostics) -> Option<String> {
+        let value = self.string_as_written(key, diagnostics);
         if value.is_none() && self.get(key).is_none() {
             diagnostics
                 .error(
@@ -210,9 +255,10 @@ impl<'a> Reader<'a> {
         items
             .into_iter()
             .filter_map(|item| match item.as_text() {
-                Some(text) if !text.trim().is_empty() => {
-                    Some((text.trim().to_owned(), item.position))
-                }
+                Some(text) if !text.trim().is_empty() => Some((
+                    self.public(key, text.trim().to_owned(), item.position, diagnostics),
+                    item.position,
+                )),
                 Some(_) => None,
                 None => {
                     if !item.is_null() {
@@ -304,6 +350,19 @@ impl<'a> Reader<'a> {
 }
 
 /// Reports a value of the wrong type.
+/// The `url-credentials` warning: a field held a URL with credentials, published without them.
+fn url_credentials(diagnostics: &mut Diagnostics, at: Location, key: &str) {
+    diagnostics
+        .warning(
+            "url-credentials",
+            at,
+            format!(
+                "`{key}` holds a URL with credentials (user info, a signature, a token or a key); they are left out of everything Almanac writes"
+            ),
+        )
+        .help = Some("remove the credentials from the content and rotate any secret that was committed".into());
+}
+
 pub fn wrong_type(
     diagnostics: &mut Diagnostics,
     location: Location,

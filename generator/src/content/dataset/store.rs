@@ -32,7 +32,7 @@ pub(super) fn read_store(
     diagnostics: &mut Diagnostics,
 ) -> Option<Store> {
     let fields = Reader::new(reader.file(), item, STORE_FIELDS, diagnostics);
-    let written = fields.required("url", diagnostics)?;
+    let written = fields.required_as_written("url", diagnostics)?;
     let url_position = fields.get("url").map_or(item.position, |n| n.position);
     // From here on only the public form is used: ids, messages and every output derive from it.
     let public = credentials::public_url(&written);
@@ -111,7 +111,7 @@ pub(super) fn read_store(
         "source_url",
         "xarray_open_kwargs",
         "description",
-    ]) {
+    ], diagnostics) {
         let single = BTreeMap::from([(name, value)]);
         let mut removed = Vec::new();
         let public = credentials::public_map(&single, "", &mut removed);
@@ -138,38 +138,10 @@ pub(super) fn read_store(
         },
         None => BTreeMap::new(),
     };
-    let source_url = fields.string("source_url", diagnostics).map(|source| {
-        let public = credentials::public_url(&source);
-        if public.changed() {
-            let position = fields
-                .get("source_url")
-                .map_or(item.position, |n| n.position);
-            credentials_found(
-                &fields,
-                position,
-                &id,
-                "source URL",
-                &public.removed,
-                diagnostics,
-            );
-        }
-        public.url
-    });
-    let mut text = |key: &str, diagnostics: &mut Diagnostics| {
-        let value = fields.string(key, diagnostics)?;
-        match credentials::public_text(&value) {
-            Some(public) => {
-                let position = fields.get(key).map_or(item.position, |n| n.position);
-                let removed = ["a URL's credentials".to_owned()];
-                credentials_found(&fields, position, &id, key, &removed, diagnostics);
-                Some(public)
-            }
-            None => Some(value),
-        }
-    };
-    let name = text("name", diagnostics);
-    let description = text("description", diagnostics);
-    let source = text("source", diagnostics);
+    let name = fields.string("name", diagnostics);
+    let description = fields.string("description", diagnostics);
+    let source = fields.string("source", diagnostics);
+    let source_url = fields.string("source_url", diagnostics);
     // A local folder is opened by its public path: a token means nothing to a file system.
     let access = public.changed().then(|| StoreAccess {
         url: written,
