@@ -427,10 +427,36 @@ pub fn public_urls(value: &Value, path: &str, removed: &mut Vec<String>) -> Valu
         ),
         Value::Map(map) => Value::Map(
             map.iter()
-                .map(|(name, item)| (name.clone(), public_urls(item, &format!("{path}.{name}"), removed)))
+                .map(|(name, item)| {
+                    (
+                        name.clone(),
+                        public_urls(item, &format!("{path}.{name}"), removed),
+                    )
+                })
                 .collect(),
         ),
         _ => value.clone(),
+    }
+}
+
+/// An unknown field of an entity without its secrets: `None` when its name is a secret
+/// (`api_key: …`, `credentials: {…}`); option maps (`storage_options`, `*_kwargs`, `auth`)
+/// lose their secret entries at any depth; URLs elsewhere lose their credentials. Each removal
+/// is recorded in `removed`.
+#[must_use]
+pub fn public_extra(name: &str, value: &Value, removed: &mut Vec<String>) -> Option<Value> {
+    if is_secret_name(name) && !is_mode_value(value) {
+        removed.push(name.to_owned());
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    if ["option", "kwargs", "storage", "config", "auth"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        Some(public_value(value, name, removed))
+    } else {
+        Some(public_urls(value, name, removed))
     }
 }
 
@@ -547,7 +573,7 @@ pub fn scrub_library(library: &mut Library) -> Vec<(String, String)> {
     let mut changed = Vec::new();
     scrub_json(&mut value, "", &mut changed);
     if changed.is_empty() {
-        return changed;
+        return Vec::new();
     }
     let named: Vec<(String, String)> = changed
         .iter()
@@ -602,8 +628,14 @@ fn describe_path(library: &serde_json::Value, path: &str) -> (String, String) {
     );
     let entity = &library[kind][index.parse::<usize>().unwrap_or(usize::MAX)];
     let id = entity["id"].as_str().unwrap_or("?");
-    let file = entity["source_file"].as_str().unwrap_or_default().to_owned();
-    (file, format!("{} `{id}`: {rest}", kind.trim_end_matches('s')))
+    let file = entity["source_file"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    (
+        file,
+        format!("{} `{id}`: {rest}", kind.trim_end_matches('s')),
+    )
 }
 
 #[cfg(test)]
@@ -769,7 +801,10 @@ mod tests {
         );
         assert_eq!(public_text("see https://h/x"), None);
         assert_eq!(public_text("no URL here"), None);
-        assert_eq!(public_text("[docs](https://example.org/docs) and <https://a.org/>"), None);
+        assert_eq!(
+            public_text("[docs](https://example.org/docs) and <https://a.org/>"),
+            None
+        );
         assert_eq!(
             public_text("[data](https://h/x.zarr?sig=SECRET-fake) (<a href=\"s3://K:S@b/y\">)")
                 .as_deref(),

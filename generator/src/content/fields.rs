@@ -115,15 +115,31 @@ impl<'a> Reader<'a> {
                     && !node.is_null()
                     && !self.aliases.iter().any(|(typo, _)| *typo == key.name)
             })
-            .map(|(key, node)| {
+            .filter_map(|(key, node)| {
                 let mut removed = Vec::new();
                 let value =
-                    crate::credentials::public_urls(&node.to_value(), &key.name, &mut removed);
+                    crate::credentials::public_extra(&key.name, &node.to_value(), &mut removed);
                 if !removed.is_empty() {
                     url_credentials(diagnostics, self.at(key.position), &key.name);
                 }
-                (key.name.clone(), value)
+                Some((key.name.clone(), value?))
             })
+            .collect()
+    }
+
+    /// [`Self::extra`] as written, credentials included: for a store, whose reader removes
+    /// them itself and marks the store as needing credentials.
+    #[must_use]
+    pub fn extra_as_written(&self, modeled: &[&str]) -> BTreeMap<String, almanac_model::Value> {
+        self.node
+            .entries()
+            .iter()
+            .filter(|(key, node)| {
+                !modeled.contains(&key.name.as_str())
+                    && !node.is_null()
+                    && !self.aliases.iter().any(|(typo, _)| *typo == key.name)
+            })
+            .map(|(key, node)| (key.name.clone(), node.to_value()))
             .collect()
     }
 
@@ -350,14 +366,15 @@ impl<'a> Reader<'a> {
 }
 
 /// Reports a value of the wrong type.
-/// The `url-credentials` warning: a field held a URL with credentials, published without them.
+/// The `url-credentials` warning: a field held credentials (in a URL, or a secret option),
+/// published without them.
 fn url_credentials(diagnostics: &mut Diagnostics, at: Location, key: &str) {
     diagnostics
         .warning(
             "url-credentials",
             at,
             format!(
-                "`{key}` holds a URL with credentials (user info, a signature, a token or a key); they are left out of everything Almanac writes"
+                "`{key}` holds credentials (a URL's user info, signature, token or key, or a secret option); they are left out of everything Almanac writes"
             ),
         )
         .help = Some("remove the credentials from the content and rotate any secret that was committed".into());

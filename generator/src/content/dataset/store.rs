@@ -102,7 +102,7 @@ pub(super) fn read_store(
         );
     }
     let mut extra = BTreeMap::new();
-    for (name, value) in fields.extra(&[
+    for (name, value) in fields.extra_as_written(&[
         "id",
         "name",
         "url",
@@ -111,7 +111,7 @@ pub(super) fn read_store(
         "source_url",
         "xarray_open_kwargs",
         "description",
-    ], diagnostics) {
+    ]) {
         let single = BTreeMap::from([(name, value)]);
         let mut removed = Vec::new();
         let public = credentials::public_map(&single, "", &mut removed);
