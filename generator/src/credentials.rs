@@ -837,7 +837,7 @@ mod tests {
     fn the_library_is_scrubbed_and_keeps_store_access() {
         let mut library: Library = serde_json::from_value(serde_json::json!({
             "datasets": [{"id": "d", "source_file": "datasets/d/meta.yaml", "title": "T",
-                "description": "See https://u:SECRET-fake@h/x", "license": {}, "feedstock": {},
+                "description": "See https://u:SECRET-fake@h/x", "license": {"text": "CC-BY-4.0"}, "feedstock": {},
                 "stores": [{"id": "s", "url": "s3://b/x", "scheme": "s3"}]}],
             "papers": [], "models": [], "courses": [], "code": [], "people": [],
             "organizations": []
@@ -855,10 +855,7 @@ mod tests {
                 "dataset `d`: description".to_owned()
             )]
         );
-        assert_eq!(
-            library.datasets[0].description.as_deref(),
-            Some("See https://h/x")
-        );
+        assert_eq!(library.datasets[0].description, "See https://h/x");
         assert_eq!(library.datasets[0].stores[0].access_url(), "s3://K:S@b/x");
         assert!(scrub_library(&mut library).is_empty());
     }

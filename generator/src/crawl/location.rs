@@ -519,7 +519,8 @@ mod tests {
 
         let error =
             open_env("ftp://user:hunter22@h/x", &CrawlSettings::default()).expect_err("fails");
-        assert_eq!(error.url, "ftp://***@h/x");
+        assert_eq!(error.url, "ftp://h/x");
+        assert!(!error.message.contains("hunter22"), "{error}");
         assert!(error.message.contains("unsupported scheme"), "{error}");
     }
 
