@@ -133,6 +133,9 @@ fn public_path(path: &str) -> PublicUrl {
     if removed.is_empty() {
         // Nothing secret: the path as written (a `#` or `?` in a file name stays).
         out = path.to_owned();
+    } else {
+        // A folder has no query: what is left of it would only make the path wrong.
+        out = rest.to_owned();
     }
     PublicUrl {
         url: out,
@@ -269,7 +272,22 @@ pub fn public_text(text: &str) -> Option<String> {
         let start = text[start..at]
             .find(|c: char| c.is_ascii_alphabetic())
             .map_or(at, |i| start + i);
-        let end = text[at..].find(ends).map_or(text.len(), |i| at + i);
+        // `]` ends a URL unless it closes an IPv6 host's `[`.
+        let mut open = false;
+        let end = text[at..]
+            .char_indices()
+            .find(|&(_, c)| match c {
+                '[' => {
+                    open = true;
+                    false
+                }
+                ']' if open => {
+                    open = false;
+                    false
+                }
+                c => ends(c),
+            })
+            .map_or(text.len(), |(i, _)| at + i);
         search = end.max(at + 3);
         if start < copied || start == at {
             continue;
@@ -783,7 +801,8 @@ mod tests {
     fn local_paths() {
         assert_eq!(public("data/x.zarr"), "data/x.zarr");
         assert_eq!(public("../data/my store.zarr"), "../data/my store.zarr");
-        assert_eq!(public("data/x.zarr?token=abc&v=1"), "data/x.zarr?v=1");
+        assert_eq!(public("data/x.zarr?token=abc&v=1"), "data/x.zarr");
+        assert_eq!(public("data/x.zarr?v=1"), "data/x.zarr?v=1");
         assert!(public_url("KEY:SECRET-fake@bucket/x.zarr").withheld);
         assert!(!public_url("data/a@b.zarr").changed());
         assert_eq!(
@@ -791,6 +810,26 @@ mod tests {
             "file:///srv/x.zarr"
         );
         assert_eq!(public("s3://bucket/key"), "s3://bucket/key");
+    }
+
+    #[test]
+    fn public_forms_are_fixed_points() {
+        for url in [
+            "https://user:pw@[2001:db8::1]:8443/x.zarr?token=t",
+            "abfs://container:PASSWORD-fake@acct.dfs.core.windows.net/p.zarr",
+            "https://h/x.zarr#access_token=abc&state=1",
+            "https://user:pa/ss-fake@host/x",
+            "s3://K:S@b/x?X-Amz-Signature=s&part=1",
+            "data/x.zarr?token=abc&v=1",
+        ] {
+            let public = public_url(url).url;
+            assert!(!public_url(&public).changed(), "{url} -> {public}");
+            assert_eq!(public_text(&format!("see {public}.")), None, "{url}");
+        }
+        assert_eq!(
+            public_text("[v6](https://u:p@[::1]:9/x) end").as_deref(),
+            Some("[v6](https://[::1]:9/x) end")
+        );
     }
 
     #[test]
