@@ -513,3 +513,53 @@ fn a_token_store_is_read_with_its_token_and_shown_without_it() {
         "the crawl cache was written (and searched)"
     );
 }
+
+#[test]
+fn a_local_store_with_a_token_is_read_by_its_path_and_cached_without_it() {
+    let built = build(&cases::group_dir("hostile").join("secrets-local-store"));
+    let page = built.read("public/datasets/sea-ice-extent/index.html");
+    assert!(page.contains("Zarr v2"), "the store was read");
+    assert!(page.contains("Reading this store needs credentials."));
+    assert!(page.contains("data/sea-ice-extent.zarr"));
+    let cache: Vec<String> = written(built.root.path())
+        .into_iter()
+        .filter(|f| f.starts_with(".almanac-cache/"))
+        .collect();
+    assert!(!cache.is_empty(), "the crawl cache was written");
+    for file in cache {
+        let text = built.read(&file);
+        assert!(text.contains("data/sea-ice-extent.zarr"), "{file}: {text}");
+        assert!(!text.contains("token"), "{file}: {text}");
+    }
+}
+
+#[test]
+fn withheld_urls_are_described_but_never_opened() {
+    let built = build(&cases::group_dir("hostile").join("secrets-withheld-url"));
+    let page = built.read("public/datasets/sea-ice-extent/index.html");
+    for id in [
+        "slash-in-password",
+        "space-in-url",
+        "scheme-less-userinfo",
+        "backslashes",
+        "bad-ipv6",
+    ] {
+        assert!(
+            page.contains(&format!("id=\"store-{id}\"")),
+            "no store {id}"
+        );
+    }
+    assert!(page.contains("https://redacted.invalid/"));
+    let library: serde_json::Value =
+        serde_json::from_str(&built.read("public/library.json")).expect("library.json");
+    let reasons: Vec<&str> = library["datasets"][0]["stores"]
+        .as_array()
+        .expect("stores")
+        .iter()
+        .filter_map(|s| s["crawl"]["reason"].as_str())
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("cannot be read safely")),
+        "the scheme-less store is not opened: {reasons:?}"
+    );
+}
