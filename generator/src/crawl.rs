@@ -29,6 +29,9 @@ use crate::crawl::metadata::{ArrayMeta, Hierarchy, code};
 use crate::crawl::progress::{Done, Progress, Reporter};
 use crate::diagnostics::{Diagnostics, Location as At};
 
+/// The warning for credentials in a store's own metadata (the content stage's code for the same).
+const URL_CREDENTIALS: &str = "url-credentials";
+
 /// What a crawl did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CrawlReport {
@@ -263,7 +266,21 @@ async fn crawl_target(
     }
     let fresh = Arc::new(CountingStore::new(Arc::clone(&location.store)));
     match inspect_store(Arc::clone(&fresh) as _, &location.prefix).await {
-        Ok((facts, warnings)) => {
+        Ok((mut facts, warnings)) => {
+            // The store's own metadata is as hostile as its URL: no credential in it is kept,
+            // not even in the cache.
+            let scrubbed = crate::credentials::scrub_facts(&mut facts);
+            if !scrubbed.is_empty() {
+                outcome.problems.push((
+                    shown.clone(),
+                    URL_CREDENTIALS,
+                    format!(
+                        "the store's metadata holds URLs with credentials ({}); they are left out of everything Almanac writes",
+                        scrubbed.join(", ")
+                    ),
+                    false,
+                ));
+            }
             for (key, code, message) in warnings {
                 outcome.problems.push((
                     format!("{shown}/{}", relative(&key)),
@@ -335,6 +352,7 @@ fn replayable(warnings: &[CachedWarning]) -> Option<Vec<(String, &'static str, S
         .map(|warning| {
             code::WARNINGS
                 .iter()
+                .chain([&URL_CREDENTIALS])
                 .find(|known| **known == warning.code)
                 .map(|known| {
                     (

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use almanac_model::{Library, StoreAccess, Value};
+use almanac_model::{Library, StoreAccess, StoreFacts, Value};
 
 /// The host of a URL that could not be split safely and was replaced whole
 /// (`.invalid` is reserved for names that never resolve, RFC 2606).
@@ -656,6 +656,66 @@ fn describe_path(library: &serde_json::Value, path: &str) -> (String, String) {
     )
 }
 
+/// What a store's own metadata says, without credentials: URLs in attributes (at any depth),
+/// names, units, the CRS and build provenance lose them — a hostile store writes these, and the
+/// crawl cache and every writer read them. Returns the changed places (`attributes.source`,
+/// `arrays/sst/long_name`).
+#[must_use]
+pub fn scrub_facts(facts: &mut StoreFacts) -> Vec<String> {
+    fn text(value: &mut String, path: String, changed: &mut Vec<String>) {
+        if let Some(public) = public_text(value) {
+            *value = public;
+            changed.push(path);
+        }
+    }
+    fn map(values: &mut BTreeMap<String, Value>, path: &str, changed: &mut Vec<String>) {
+        for (name, value) in values.iter_mut() {
+            let mut removed = Vec::new();
+            *value = public_urls(value, &format!("{path}.{name}"), &mut removed);
+            changed.extend(removed);
+        }
+    }
+    let mut changed = Vec::new();
+    map(&mut facts.attributes, "attributes", &mut changed);
+    for array in &mut facts.arrays {
+        let path = format!("arrays/{}", array.path);
+        map(
+            &mut array.attributes,
+            &format!("{path}/attributes"),
+            &mut changed,
+        );
+        for (name, value) in [
+            ("long_name", &mut array.long_name),
+            ("standard_name", &mut array.standard_name),
+            ("units", &mut array.units),
+        ] {
+            if let Some(value) = value {
+                text(value, format!("{path}/{name}"), &mut changed);
+            }
+        }
+    }
+    if let Some(crs) = &mut facts.crs {
+        map(&mut crs.attributes, "crs/attributes", &mut changed);
+        if let Some(wkt) = &mut crs.wkt {
+            text(wkt, "crs/wkt".to_owned(), &mut changed);
+        }
+    }
+    let provenance = &mut facts.provenance;
+    for (name, value) in &mut provenance.pangeo_forge {
+        text(value, format!("provenance/{name}"), &mut changed);
+    }
+    for (name, value) in [
+        ("commit", &mut provenance.commit),
+        ("workflow_run", &mut provenance.workflow_run),
+        ("built_at", &mut provenance.built_at),
+    ] {
+        if let Some(value) = value {
+            text(value, format!("provenance/{name}"), &mut changed);
+        }
+    }
+    changed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -897,6 +957,24 @@ mod tests {
         assert_eq!(library.datasets[0].description, "See https://h/x");
         assert_eq!(library.datasets[0].stores[0].access_url(), "s3://K:S@b/x");
         assert!(scrub_library(&mut library).is_empty());
+    }
+
+    #[test]
+    fn store_facts_lose_the_credentials_of_their_urls() {
+        let mut facts = StoreFacts::default();
+        facts.attributes.insert(
+            "source".into(),
+            Value::String("https://u:SECRET-fake@h/raw.nc".into()),
+        );
+        facts
+            .attributes
+            .insert("title".into(), Value::String("plain".into()));
+        facts.provenance.workflow_run = Some("https://ci.example.org/1?token=T-fake".into());
+        let changed = scrub_facts(&mut facts);
+        assert_eq!(changed, ["attributes.source", "provenance/workflow_run"]);
+        let text = serde_json::to_string(&facts).expect("serialises");
+        assert!(!text.contains("fake"), "{text}");
+        assert!(text.contains("https://h/raw.nc"), "{text}");
     }
 
     #[test]

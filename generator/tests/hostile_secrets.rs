@@ -427,10 +427,54 @@ fn serve(mut stream: TcpStream, store: &Path, name: &str, token: &str, seen: &Mu
     }
 }
 
+/// Credentials a hostile store writes into its own attributes.
+const ATTRIBUTE_SECRETS: [&str; 8] = [
+    "attr-user-fake",
+    "attr-pass-fake",
+    "attr-token-fake",
+    "attr-sig-fake",
+    "attr-run-fake",
+    "attr-lname-fake",
+    "ATTRKEYFAKE",
+    "attr-secret-fake",
+];
+
+/// Writes URLs with credentials into the root and `extent` attributes of a copied Zarr v2
+/// store (`.zattrs` and the consolidated `.zmetadata`).
+fn hostile_attributes(store: &Path) {
+    let root = serde_json::json!({
+        "Conventions": "CF-1.8",
+        "title": "Synthetic sea ice extent for tests",
+        "source": "https://attr-user-fake:attr-pass-fake@data.example.org/raw.nc?token=attr-token-fake",
+        "references": ["see https://data.example.org/doc?X-Amz-Signature=attr-sig-fake"],
+        "pangeo-forge:workflow_run": "https://ci.example.org/runs/1?access_token=attr-run-fake",
+    });
+    let extent = serde_json::json!({
+        "_ARRAY_DIMENSIONS": ["time"],
+        "long_name": "extent, from https://attr-lname-fake:x@h.example.org/",
+        "units": "1e6 km2",
+        "history": "copied from s3://ATTRKEYFAKE:attr-secret-fake@bucket/x.zarr",
+    });
+    fs::write(store.join(".zattrs"), root.to_string()).expect("write");
+    fs::write(store.join("extent/.zattrs"), extent.to_string()).expect("write");
+    let path = store.join(".zmetadata");
+    let mut consolidated: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&path).expect("read")).expect("JSON");
+    consolidated["metadata"][".zattrs"] = root;
+    consolidated["metadata"]["extent/.zattrs"] = extent;
+    fs::write(&path, consolidated.to_string()).expect("write");
+}
+
 #[test]
 fn a_token_store_is_read_with_its_token_and_shown_without_it() {
     let minimal = cases::group_dir("minimal");
-    let store = minimal.join("content/data/sea-ice-extent/sea-ice-extent.zarr");
+    let stores = tempfile::tempdir().expect("tempdir");
+    let store = stores.path().join("sea-ice.zarr");
+    copy_tree(
+        &minimal.join("content/data/sea-ice-extent/sea-ice-extent.zarr"),
+        &store,
+    );
+    hostile_attributes(&store);
     let server = Server::start(store, "sea-ice", "http-token-fake-123");
     let root = copy_case(&cases::group_dir("hostile").join("secrets-url-userinfo"));
     let port = server.port;
@@ -494,12 +538,36 @@ fn a_token_store_is_read_with_its_token_and_shown_without_it() {
                 && d["file"].as_str().is_some_and(|f| f.starts_with(&echo))),
         "the echo store's failure names its public URL: {diagnostics}"
     );
-    let forbidden = [
+    let mut forbidden = vec![
         "http-token-fake-123".to_owned(),
         "echo-user-fake".to_owned(),
         "echo-pass-fake".to_owned(),
         "echo-sig-fake-456".to_owned(),
     ];
+    forbidden.extend(ATTRIBUTE_SECRETS.iter().map(|s| (*s).to_owned()));
+    // The attributes themselves are published, without their credentials.
+    let library = fs::read_to_string(root.path().join("public/library.json")).expect("library");
+    assert!(
+        library.contains("https://data.example.org/raw.nc"),
+        "the source attribute is kept, without its credentials"
+    );
+    let warning = diagnostics
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|d| {
+            d["code"] == "url-credentials"
+                && d["file"]
+                    .as_str()
+                    .is_some_and(|f| f.contains("/sea-ice.zarr"))
+        })
+        .unwrap_or_else(|| panic!("no url-credentials warning for the attributes: {diagnostics}"));
+    assert!(
+        warning["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("attributes.source")),
+        "{warning}"
+    );
     let leaked = leaks(
         root.path(),
         &[("build --format json", &build), ("build -v", &again)],
