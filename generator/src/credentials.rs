@@ -362,6 +362,7 @@ pub fn is_secret_name(name: &str) -> bool {
         "jwt",
         "bearer",
         "cookie",
+        "cookies",
         "connection",
     ];
     words(name).iter().any(|w| WORDS.contains(&w.as_str()))
@@ -376,8 +377,8 @@ pub fn is_secret_parameter(name: &str) -> bool {
         // Azure shared access signatures.
         "sv", "ss", "srt", "sp", "se", "st", "spr", "sip", "sr", "sig", "si", "skoid", "sktid",
         "skt", "ske", "sks", "skv", "saoid", "suoid", "scid", "sdd", "ses",
-        // OAuth and CloudFront.
-        "code", "policy", "expires",
+        // OAuth, CloudFront, and short password names.
+        "code", "policy", "expires", "pw", "pass", "otp",
     ];
     let lower = name.trim().to_ascii_lowercase();
     is_secret_name(name)
