@@ -552,14 +552,23 @@ pub fn left_out(url: &str) -> Vec<String> {
             .collect()
     };
     let shown = pieces(&public.url);
+    // Parameter names (`token`, `X-Amz-Signature`) are not secrets: only what they hold is.
+    let names: Vec<&str> = url
+        .find(['?', '#'])
+        .map(|i| &url[i + 1..])
+        .unwrap_or_default()
+        .split(['&', ';', '?', '#'])
+        .filter_map(|pair| pair.split_once('=').map(|(name, _)| name))
+        .collect();
     pieces(url)
         .into_iter()
-        .filter(|p| !shown.contains(p))
+        .filter(|p| !shown.contains(p) && !names.contains(&p.as_str()))
         .collect()
 }
 
 /// `text` with each of `secrets` (longest first; those under 4 characters are ignored, they
-/// would blank out ordinary words) replaced by `***`, raw and percent-decoded.
+/// would blank out ordinary words) replaced by `***`, raw and percent-decoded, and every URL
+/// in it that still carries credentials in its public form.
 #[must_use]
 pub fn redact(text: &str, secrets: &[String]) -> String {
     let mut all: Vec<String> = secrets.to_vec();
@@ -577,7 +586,8 @@ pub fn redact(text: &str, secrets: &[String]) -> String {
             text = text.replace(secret.as_str(), "***");
         }
     }
-    text
+    // URLs in the message that still carry credentials (too short to list, or not known).
+    public_text(&text).unwrap_or(text)
 }
 
 /// Every string of `library` with the URLs in it that carry credentials replaced by their
@@ -976,6 +986,18 @@ mod tests {
         let text = serde_json::to_string(&facts).expect("serialises");
         assert!(!text.contains("fake"), "{text}");
         assert!(text.contains("https://h/raw.nc"), "{text}");
+    }
+
+    #[test]
+    fn left_out_pieces_are_values_not_names() {
+        let pieces = left_out("https://me:hunter2-secret@h/x?token=my-api-key-value&v=1");
+        assert!(pieces.contains(&"hunter2-secret".to_owned()), "{pieces:?}");
+        assert!(
+            pieces.contains(&"my-api-key-value".to_owned()),
+            "{pieces:?}"
+        );
+        assert!(!pieces.contains(&"token".to_owned()), "{pieces:?}");
+        assert!(left_out("https://h/x?v=1").is_empty());
     }
 
     #[test]

@@ -110,7 +110,9 @@ pub(super) fn url_secrets(url: &str) -> Vec<String> {
     secrets
 }
 
-/// `text` with each of `secrets` replaced by `***` (see [`crate::credentials::redact`]).
+/// `text` with each of `secrets` replaced by `***` (see [`crate::credentials::redact`]), and
+/// every URL in it that still carries credentials (a short password, a request URL an error
+/// repeats) in its public form.
 pub(super) fn redact_text(text: &str, secrets: &[String]) -> String {
     crate::credentials::redact(text, secrets)
 }
@@ -186,6 +188,16 @@ mod tests {
         );
         assert_eq!(redact_url("data/x.zarr"), "data/x.zarr");
         assert_eq!(redact_url("s3://bucket/key"), "s3://bucket/key");
+    }
+
+    #[test]
+    fn short_secrets_in_urls_of_messages_are_removed_too() {
+        let secrets = url_secrets("http://me:pw@h/x?token=abc");
+        let text = "Error performing GET http://me:pw@h/x/.zmetadata?token=abc&v=1: 403";
+        assert_eq!(
+            redact_text(text, &secrets),
+            "Error performing GET http://h/x/.zmetadata?v=1: 403"
+        );
     }
 
     #[test]
