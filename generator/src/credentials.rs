@@ -304,6 +304,43 @@ pub fn public_text(text: &str) -> Option<String> {
     changed.then_some(out)
 }
 
+/// `text` with the values of secret `name=value` parameters that follow `?`, `&`, `;` or `#`
+/// replaced by `***`, wherever they are (a message may quote part of a URL without its
+/// scheme); `None` when nothing changed.
+#[must_use]
+pub fn redact_parameters(text: &str) -> Option<String> {
+    let is_name = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '%' | '+');
+    let is_value_end =
+        |c: char| c.is_whitespace() || matches!(c, '&' | ';' | '#' | '"' | '\'' | '`' | '<' | '>');
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut rest = text;
+    while let Some(at) = rest.find(['?', '&', ';', '#']) {
+        let (before, after) = rest.split_at(at + 1);
+        out.push_str(before);
+        let name_len = after.find(|c: char| !is_name(c)).unwrap_or(after.len());
+        let (name, tail) = after.split_at(name_len);
+        match tail.strip_prefix('=') {
+            Some(value) if !name.is_empty() && is_secret_parameter(&decode(name)) => {
+                let end = value.find(is_value_end).unwrap_or(value.len());
+                out.push_str(name);
+                out.push('=');
+                if end > 0 {
+                    out.push_str("***");
+                    changed = true;
+                }
+                rest = &value[end..];
+            }
+            _ => {
+                out.push_str(name);
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
 /// The words of a name: split at anything not a letter or digit and at lower-to-upper case
 /// changes (`X-Amz-Signature`, `sas_token`, `accessToken`), lowercased.
 fn words(name: &str) -> Vec<String> {
@@ -586,8 +623,10 @@ pub fn redact(text: &str, secrets: &[String]) -> String {
             text = text.replace(secret.as_str(), "***");
         }
     }
-    // URLs in the message that still carry credentials (too short to list, or not known).
-    public_text(&text).unwrap_or(text)
+    // URLs in the message that still carry credentials (too short to list, or not known),
+    // and secret parameters of URLs quoted only in part.
+    let text = public_text(&text).unwrap_or(text);
+    redact_parameters(&text).unwrap_or(text)
 }
 
 /// Every string of `library` with the URLs in it that carry credentials replaced by their
@@ -998,6 +1037,20 @@ mod tests {
         );
         assert!(!pieces.contains(&"token".to_owned()), "{pieces:?}");
         assert!(left_out("https://h/x?v=1").is_empty());
+    }
+
+    #[test]
+    fn parameters_of_partly_quoted_urls() {
+        assert_eq!(
+            redact_parameters("`@h.example.org/list?token=stray-token-fa…` is not").as_deref(),
+            Some("`@h.example.org/list?token=***` is not")
+        );
+        assert_eq!(
+            redact_parameters("a?v=1&X-Amz-Signature=abc;sig=d#code=e f").as_deref(),
+            Some("a?v=1&X-Amz-Signature=***;sig=***#code=*** f")
+        );
+        assert_eq!(redact_parameters("a?v=1&keywords=x & token"), None);
+        assert_eq!(redact_parameters("what? nothing"), None);
     }
 
     #[test]
