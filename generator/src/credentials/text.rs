@@ -13,7 +13,7 @@ use super::{decode, public_url};
 #[must_use]
 pub fn public_text(text: &str) -> Option<String> {
     if !text.contains("://") {
-        return None;
+        return redact_parameters(text);
     }
     let ends = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`' | ')' | ']');
     let mut out = String::with_capacity(text.len());
@@ -61,7 +61,11 @@ pub fn public_text(text: &str) -> Option<String> {
         }
     }
     out.push_str(&text[copied..]);
-    changed.then_some(out)
+    // What is left of a URL that white space cut in two (`…/x.zarr ?token=…`).
+    match redact_parameters(&out) {
+        Some(redacted) => Some(redacted),
+        None => changed.then_some(out),
+    }
 }
 
 /// `text` with the values of secret `name=value` parameters that follow `?`, `&`, `;` or `#`
