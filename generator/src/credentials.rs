@@ -480,7 +480,7 @@ mod tests {
             let mut pairs = Vec::new();
             let mut kept = Vec::new();
             for _ in 0..(random.next() % 4) {
-                if random.next() % 2 == 0 {
+                if random.next().is_multiple_of(2) {
                     let name = random.pick(&secret_names);
                     let value = format!("{MARK}{}", random.pick(&["", "%2F", "-x", "=="]));
                     pairs.push(format!("{name}={value}"));
@@ -496,7 +496,7 @@ mod tests {
                 url.push('?');
                 url.push_str(&pairs.join("&"));
             }
-            if random.next() % 3 == 0 {
+            if random.next().is_multiple_of(3) {
                 url.push_str(&format!("#access_token={MARK}&state=ok"));
                 planted = true;
             }
