@@ -232,6 +232,7 @@ pub fn join_relative(base_dir: &str, relative: &str) -> String {
 #[must_use]
 pub fn repository_of(url: &str) -> Option<String> {
     let rest = url.strip_prefix("https://github.com/")?;
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
     let mut parts = rest.split('/');
     let owner = parts.next()?;
     let repo = parts.next()?;
@@ -257,6 +258,10 @@ mod tests {
             repository_of("https://github.com/leap-stc/OSTIA_REP/blob/main/feedstock/meta.yaml")
                 .as_deref(),
             Some("https://github.com/leap-stc/OSTIA_REP")
+        );
+        assert_eq!(
+            repository_of("https://github.com/o/r?token=SECRET-fake").as_deref(),
+            Some("https://github.com/o/r")
         );
     }
 }
