@@ -5,6 +5,7 @@
 //! stage. Resolution of references happens in [`crate::resolve`].
 
 pub mod bibtex;
+pub mod boundary;
 pub mod code;
 pub mod course;
 pub mod dataset;
@@ -17,6 +18,7 @@ pub mod organization;
 pub mod paper;
 pub mod person;
 pub mod schema;
+pub mod thumbnail;
 mod walk;
 
 use almanac_model::{Code, Course, Dataset, License, Model, Organization, Paper, Person};

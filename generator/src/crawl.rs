@@ -21,6 +21,7 @@ use std::sync::Arc;
 use almanac_model::{Axis, Crawl, Library, StoreFacts, StoreScheme, VariableRole};
 use futures::StreamExt;
 
+use crate::content::boundary::Boundary;
 use crate::crawl::cache::{CachedWarning, CrawlCache, Entry};
 use crate::crawl::coords::ValueReader;
 use crate::crawl::counting::CountingStore;
@@ -223,8 +224,22 @@ async fn crawl_target(
         return outcome;
     }
     let opened = target.local.unwrap_or(target.url);
+    // Content chose this path: it is read only when it stays inside the library folder.
+    let library = Boundary::new(content_dir);
+    if let Err(error) = location::confine(opened, &library) {
+        outcome.problems.push((
+            error.url.clone(),
+            "store-outside-library",
+            error.message.clone(),
+            true,
+        ));
+        outcome.crawl = Crawl::Failed {
+            reason: error.message,
+        };
+        return outcome;
+    }
     let location = match location::open(opened, content_dir, settings) {
-        Ok(location) => location,
+        Ok(location) => location.confined(opened, &library),
         Err(error) => {
             outcome.problems.push((
                 error.url.clone(),

@@ -31,6 +31,9 @@ impl fmt::Display for Severity {
     }
 }
 
+/// The code of a content file's JSON Schema violation.
+const SCHEMA: &str = "schema";
+
 /// A 1-based line and column in a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 pub struct Position {
@@ -103,6 +106,10 @@ pub struct Diagnostic {
     /// How to fix it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// Where the value this diagnostic is about starts, when that is not `location` (a schema
+    /// violation points at the key): lets a restatement of another diagnostic be found.
+    #[serde(skip)]
+    pub subject: Option<Position>,
 }
 
 impl Diagnostic {
@@ -120,6 +127,7 @@ impl Diagnostic {
             code,
             message: message.into(),
             help: None,
+            subject: None,
         }
     }
 
@@ -226,6 +234,29 @@ impl Diagnostics {
         }
         self.items.sort();
         self.items.dedup();
+        self.drop_restated_schema_errors();
+    }
+
+    /// One problem, one diagnostic: a `schema` violation on a line where a more specific check
+    /// reported an error of its own (`malformed-orcid` for an ORCID that fails the pattern) says
+    /// the same thing twice, so only the specific one stays.
+    fn drop_restated_schema_errors(&mut self) {
+        let specific: std::collections::BTreeSet<(String, usize)> = self
+            .items
+            .iter()
+            .filter(|d| d.severity == Severity::Error && d.code != SCHEMA)
+            .filter_map(|d| Some((d.location.file.clone(), d.location.position?.line)))
+            .collect();
+        self.items.retain(|d| {
+            if d.code != SCHEMA {
+                return true;
+            }
+            let lines = [d.location.position, d.subject];
+            !lines
+                .iter()
+                .flatten()
+                .any(|p| specific.contains(&(d.location.file.clone(), p.line)))
+        });
     }
 
     /// All diagnostics.
@@ -323,6 +354,45 @@ mod tests {
             "content/papers/a.md:7:3: error[unknown-reference]: no dataset `x`\n  = help: known datasets: y\n"
         );
         assert!(diagnostics.has_errors());
+    }
+
+    #[test]
+    fn a_schema_error_restating_a_specific_one_is_dropped() {
+        let mut list = Diagnostics::new();
+        list.error(
+            "schema",
+            Location::at("p.md", Position::new(3, 1)),
+            "pattern",
+        );
+        list.error(
+            "malformed-orcid",
+            Location::at("p.md", Position::new(3, 8)),
+            "bad",
+        );
+        list.error(
+            "schema",
+            Location::at("p.md", Position::new(4, 1)),
+            "other line",
+        );
+        list.error(
+            "schema",
+            Location::at("q.md", Position::new(3, 1)),
+            "other file",
+        );
+        list.sort();
+        let codes: Vec<String> = list
+            .items()
+            .iter()
+            .map(|d| format!("{}:{}", d.location, d.code))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                "p.md:3:8:malformed-orcid",
+                "p.md:4:1:schema",
+                "q.md:3:1:schema"
+            ]
+        );
     }
 
     #[test]

@@ -122,7 +122,24 @@ pub fn load_library_with_crawl(
     let mut diagnostics = Diagnostics::new();
     let content_dir = options.content_dir();
     let label = diagnostics::display_path(&content_dir, &options.root);
-    let loaded = content::load(&content_dir, &label, &mut diagnostics);
+    let loaded = if content_dir.exists()
+        && !content::boundary::Boundary::new(&options.root).contains(&content_dir)
+    {
+        // A content folder that is a link to `/etc` would make `/etc` the library.
+        diagnostics
+            .error(
+                "outside-library",
+                diagnostics::Location::file(&label),
+                "the content folder leads outside the project folder; it is not read",
+            )
+            .help = Some("make the content folder a folder of the project, not a link".into());
+        content::Loaded {
+            label: label.clone(),
+            ..content::Loaded::default()
+        }
+    } else {
+        content::load(&content_dir, &label, &mut diagnostics)
+    };
     let mut library = resolve::resolve(loaded, &mut diagnostics);
     for (file, place) in credentials::scrub_library(&mut library) {
         let file = if file.is_empty() {

@@ -11,6 +11,8 @@ use std::path::Path;
 use almanac_model::Library;
 
 use crate::BuildOptions;
+use crate::content::boundary::Boundary;
+use crate::content::thumbnail::{self, Thumbnail};
 use crate::error::Result;
 use crate::links::Links;
 use crate::output::Output;
@@ -58,32 +60,32 @@ fn images(
     output: &mut Output,
 ) -> Result<BTreeMap<String, Image>> {
     let mut images = BTreeMap::new();
+    let boundary = Boundary::new(content_dir);
     for dataset in &library.datasets {
         let alt = format!("Thumbnail of {}", dataset.title);
-        if let Some(written) = dataset.thumbnail.as_deref() {
-            if written.starts_with("https://") || written.starts_with("http://") {
+        // Checked again here (the content stage reported refusals): only what passes is used.
+        let checked = dataset.thumbnail.as_deref().and_then(|written| {
+            thumbnail::check(written, &dataset.source_file, content_dir, &boundary).ok()
+        });
+        match checked {
+            Some(Thumbnail::Link(url)) => {
                 images.insert(
                     dataset.id.clone(),
                     Image {
-                        src: written.to_owned(),
+                        src: url,
                         alt,
                         size: None,
                     },
                 );
                 continue;
             }
-            let folder = Path::new(&dataset.source_file)
-                .parent()
-                .unwrap_or(Path::new(""));
-            let source = content_dir.join(folder).join(written);
-            let extension = source
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_ascii_lowercase)
-                .filter(|e| matches!(e.as_str(), "png" | "jpg" | "jpeg" | "gif" | "webp" | "svg"));
-            if let (true, Some(extension)) = (source.is_file(), extension) {
-                let path = format!("datasets/{}/thumbnail.{extension}", dataset.id);
-                output.copy(&path, &source)?;
+            Some(Thumbnail::File(image)) => {
+                let path = format!(
+                    "datasets/{}/thumbnail.{}",
+                    dataset.id,
+                    image.header.format.extension()
+                );
+                output.write(&path, image.bytes)?;
                 images.insert(
                     dataset.id.clone(),
                     Image {
@@ -94,6 +96,7 @@ fn images(
                 );
                 continue;
             }
+            None => {}
         }
         if let Some(quicklook) = quicklooks.made.get(&dataset.id) {
             images.insert(

@@ -21,7 +21,7 @@ mod placement;
 pub(crate) mod storage;
 mod time;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use almanac_model::Library;
 use serde_json::{Value, json};
@@ -210,12 +210,4 @@ pub fn to_json(value: &Value) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
     bytes.push(b'\n');
     bytes
-}
-
-/// A thumbnail path as written, resolved against the dataset's file, when it names a file.
-fn local_file(settings: &Settings, source_file: &str, written: &str) -> Option<PathBuf> {
-    let content = settings.content_dir.as_ref()?;
-    let dir = Path::new(source_file).parent().unwrap_or(Path::new(""));
-    let path = content.join(dir).join(written);
-    path.is_file().then_some(path)
 }

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use almanac_model::{Crawl, Dataset, Library, StoreScheme};
 
 use crate::BuildOptions;
+use crate::content::boundary::Boundary;
 use crate::crawl::coords::ValueReader;
 use crate::crawl::location::{self, CrawlSettings};
 use crate::crawl::metadata::read_hierarchy;
@@ -124,7 +125,11 @@ fn draw(
     };
     let array_facts = &facts.arrays[choice.array];
     let opened = store.access_local_path().unwrap_or(store.access_url());
-    let location = location::open(opened, content_dir, crawl).map_err(|e| e.message)?;
+    let library = Boundary::new(content_dir);
+    location::confine(opened, &library).map_err(|e| e.message)?;
+    let location = location::open(opened, content_dir, crawl)
+        .map_err(|e| e.message)?
+        .confined(opened, &library);
     let slice = select::slice(array_facts, &facts.dimensions);
     if slice.bytes > MAX_BYTES {
         return Err(format!(

@@ -180,10 +180,12 @@ fn every_file_validates_against_the_official_schemas() {
             "/storage:schemes/gcs-leap-persistent-ro",
             serde_json::json!({"platform": "https://storage.googleapis.com"}),
         ),
+        // The zarr schema wants one valid asset per collection: soi-darwin has one.
+        (soi, "/assets/soi-darwin/zarr:zarr_format", Value::from("3")),
         (
             ostia,
-            "/assets/ostia-monthly-v3/zarr:zarr_format",
-            Value::from("3"),
+            "/assets",
+            serde_json::json!({"a": {"href": "x", "zarr:consolidated": "yes"}}),
         ),
         (
             soi,
@@ -341,15 +343,33 @@ fn collections_match_snapshots() {
     );
 }
 
-/// A local thumbnail is copied next to the collection and linked relatively.
+/// A PNG of `width` × `height` grey pixels.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, width, height);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().expect("header");
+    writer
+        .write_image_data(&vec![128; (width * height) as usize])
+        .expect("pixels");
+    writer.finish().expect("finish");
+    bytes
+}
+
+/// A local thumbnail is copied next to the collection and linked relatively; one that is not
+/// an image (here: PNG magic bytes and nothing else) is not copied, nor linked.
 #[test]
 fn local_thumbnails_are_copied() {
     let content = tempfile::tempdir().expect("tempdir");
     let folder = content.path().join("datasets/d00000");
     fs::create_dir_all(&folder).expect("mkdir");
-    fs::write(folder.join("map.PNG"), b"\x89PNG").expect("write");
-    let mut library = synthetic_library(1, 1);
+    fs::write(folder.join("map.PNG"), png(4, 3)).expect("write");
+    fs::write(folder.join("fake.png"), b"\x89PNG").expect("write");
+    let mut library = synthetic_library(2, 1);
     library.datasets[0].thumbnail = Some("map.PNG".into());
+    library.datasets[1].thumbnail = Some("fake.png".into());
+    library.datasets[1].source_file = library.datasets[0].source_file.clone();
     let mut settings = demo_settings(&BuildOptions::for_project(&repo()).expect("almanac.toml"));
     settings.content_dir = Some(content.path().to_path_buf());
     let files = stac::catalog(&library, &Links::new(&library), &settings);
@@ -357,7 +377,20 @@ fn local_thumbnails_are_copied() {
         .iter()
         .find(|f| f.path == "stac/d00000/thumbnail.png")
         .expect("thumbnail copied");
-    assert_eq!(copy.contents, Contents::Copy(folder.join("map.PNG")));
+    let resolved = folder.join("map.PNG").canonicalize().expect("resolves");
+    assert_eq!(copy.contents, Contents::Copy(resolved));
+    let other = &library.datasets[1].id;
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.path.starts_with(&format!("stac/{other}/thumbnail"))),
+        "the fake PNG was copied"
+    );
+    let collection = json_of(&files, &format!("stac/{other}/collection.json"));
+    assert!(
+        collection["assets"].get("thumbnail").is_none(),
+        "{collection}"
+    );
     let collection = json_of(&files, "stac/d00000/collection.json");
     assert_eq!(
         collection["assets"]["thumbnail"],

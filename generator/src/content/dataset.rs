@@ -13,9 +13,11 @@ use crate::content::identifier;
 use crate::content::license;
 use crate::diagnostics::{Diagnostics, Location};
 
+mod local;
 mod provider;
 mod store;
 
+pub use local::vet_local_stores;
 use provider::providers;
 pub use provider::role_name;
 use store::read_store;

@@ -2,6 +2,8 @@
 //! are compiled into the binary. Violations become diagnostics that point at
 //! the offending field in the source file.
 
+mod plain;
+
 use std::sync::OnceLock;
 
 use jsonschema::{Retrieve, Uri, Validator};
@@ -200,13 +202,17 @@ pub fn validate(schema: Schema, node: &Node, file: &str, diagnostics: &mut Diagn
             } else {
                 format!("`{}`", pointer.trim_start_matches('/').replace('/', "."))
             };
-            diagnostics
-                .error(
-                    "schema",
-                    Location::at(file, position),
-                    crate::credentials::redact(&format!("{field}: {error}"), &secrets),
-                )
-                .help = Some(format!("see schemas/{name}"));
+            let subject = node.at_pointer(&pointer).position;
+            let diagnostic = diagnostics.error(
+                "schema",
+                Location::at(file, position),
+                crate::credentials::redact(
+                    &format!("{field}: {}", plain::describe(&error, name)),
+                    &secrets,
+                ),
+            );
+            diagnostic.help = Some(format!("see schemas/{name}"));
+            diagnostic.subject = Some(subject);
         }
     }
 }

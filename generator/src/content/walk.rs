@@ -4,27 +4,31 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::content::boundary::Boundary;
 use crate::content::dataset::{self, Part, Sources};
 use crate::content::document::{self, Node};
 use crate::content::schema::{self, Schema};
 use crate::content::{
     Draft, Loaded, MarkdownFile, bibtex, code, course, identifier, model, organization, paper,
-    person,
+    person, thumbnail,
 };
 use crate::diagnostics::{Diagnostics, Location, Position};
 
+mod confine;
 mod kind;
 mod single;
 
 pub use kind::{FileKind, sniff};
 pub use single::{load_dataset_folder, load_file, load_kind_folder};
 
+use confine::{entries, inside};
 use kind::unsupported;
 
-/// Where files are shown from in diagnostics.
+/// Where files are shown from in diagnostics, and the folder they must stay inside.
 struct Paths<'a> {
     root: &'a Path,
     label: &'a str,
+    boundary: Boundary,
 }
 
 impl Paths<'_> {
@@ -47,7 +51,11 @@ impl Paths<'_> {
 /// Loads every entity in the library folder `root`. `label` is how the folder
 /// is shown in diagnostics (e.g. `content`).
 pub fn load(root: &Path, label: &str, diagnostics: &mut Diagnostics) -> Loaded {
-    let paths = Paths { root, label };
+    let paths = Paths {
+        root,
+        label,
+        boundary: Boundary::new(root),
+    };
     let mut loaded = Loaded {
         label: label.to_owned(),
         ..Loaded::default()
@@ -60,7 +68,7 @@ pub fn load(root: &Path, label: &str, diagnostics: &mut Diagnostics) -> Loaded {
         );
         return loaded;
     }
-    for entry in sorted_entries(root) {
+    for entry in entries(root, &paths, diagnostics) {
         let name = entry
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -94,7 +102,12 @@ fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     entries
 }
 
-fn read(path: &Path, display: &str, diagnostics: &mut Diagnostics) -> Option<String> {
+fn read(path: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> Option<String> {
+    let display = paths.display(path);
+    let display = display.as_str();
+    if !inside(path, paths, diagnostics) {
+        return None;
+    }
     match fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Some(text),
@@ -141,7 +154,7 @@ fn parse(
 
 fn parse_file(path: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> Option<Node> {
     let display = paths.display(path);
-    let text = read(path, &display, diagnostics)?;
+    let text = read(path, paths, diagnostics)?;
     parse(&text, 0, &display, diagnostics)
 }
 
@@ -151,7 +164,7 @@ fn load_datasets(
     loaded: &mut Loaded,
     diagnostics: &mut Diagnostics,
 ) {
-    for entry in sorted_entries(dir) {
+    for entry in entries(dir, paths, diagnostics) {
         let display = paths.display(&entry);
         if entry.is_dir() {
             let id = entry
@@ -178,6 +191,7 @@ fn load_datasets(
                     &display,
                     &paths.relative(&entry),
                     &base,
+                    paths,
                     loaded,
                     diagnostics,
                 );
@@ -265,7 +279,7 @@ fn load_dataset_files(
         .or(catalog_path)
         .map(|p| paths.relative(p))
         .unwrap_or_default();
-    Some(dataset::load(
+    let mut draft = dataset::load(
         id,
         Sources {
             meta: meta_node.as_ref().map(|node| Part {
@@ -280,7 +294,26 @@ fn load_dataset_files(
             source_file: &source_file,
         },
         diagnostics,
-    ))
+    );
+    // Stores and the thumbnail are read from catalog.yaml.
+    dataset::vet_local_stores(
+        &mut draft,
+        catalog_node.as_ref().and_then(|node| node.get("stores")),
+        &catalog_display,
+        &base_dir,
+        paths.root,
+        &paths.boundary,
+        diagnostics,
+    );
+    thumbnail::vet(
+        &mut draft,
+        catalog_node.as_ref().and_then(|node| node.get("thumbnail")),
+        &catalog_display,
+        paths.root,
+        &paths.boundary,
+        diagnostics,
+    );
+    Some(draft)
 }
 
 fn web_catalog(
@@ -288,6 +321,7 @@ fn web_catalog(
     display: &str,
     source_file: &str,
     base_dir: &str,
+    paths: &Paths<'_>,
     loaded: &mut Loaded,
     diagnostics: &mut Diagnostics,
 ) {
@@ -311,7 +345,7 @@ fn web_catalog(
             file: display,
             node: record,
         };
-        loaded.datasets.push(dataset::load(
+        let mut draft = dataset::load(
             &id,
             Sources {
                 meta: Some(part),
@@ -320,7 +354,25 @@ fn web_catalog(
                 source_file,
             },
             diagnostics,
-        ));
+        );
+        dataset::vet_local_stores(
+            &mut draft,
+            record.get("stores"),
+            display,
+            base_dir,
+            paths.root,
+            &paths.boundary,
+            diagnostics,
+        );
+        thumbnail::vet(
+            &mut draft,
+            record.get("thumbnail"),
+            display,
+            paths.root,
+            &paths.boundary,
+            diagnostics,
+        );
+        loaded.datasets.push(draft);
     }
 }
 
@@ -397,7 +449,7 @@ fn markdown_entity(
         }
         return;
     }
-    let Some(text) = read(path, &display, diagnostics) else {
+    let Some(text) = read(path, paths, diagnostics) else {
         return;
     };
     let split = document::split_front_matter(&text);
@@ -527,7 +579,7 @@ fn bib_entries(
     diagnostics: &mut Diagnostics,
 ) -> Vec<bibtex::Entry> {
     let display = paths.display(path);
-    let Some(text) = read(path, &display, diagnostics) else {
+    let Some(text) = read(path, paths, diagnostics) else {
         return Vec::new();
     };
     let (entries, problems) = bibtex::parse(&text, 0);
@@ -556,7 +608,7 @@ fn collect(
     paths: &Paths<'_>,
     diagnostics: &mut Diagnostics,
 ) {
-    for entry in sorted_entries(dir) {
+    for entry in entries(dir, paths, diagnostics) {
         let name = entry
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -572,10 +624,14 @@ fn collect(
             match index {
                 Some(index) => {
                     files.push((name.clone(), index));
+                    let bundle: Vec<PathBuf> = sorted_entries(&entry)
+                        .into_iter()
+                        .filter(|p| p.extension().is_some_and(|e| e == "bib"))
+                        .collect();
                     bibs.extend(
-                        sorted_entries(&entry)
+                        bundle
                             .into_iter()
-                            .filter(|p| p.extension().is_some_and(|e| e == "bib")),
+                            .filter(|bib| inside(bib, paths, diagnostics)),
                     );
                 }
                 None if depth < 2 => collect(&entry, depth + 1, files, bibs, paths, diagnostics),

@@ -4,6 +4,7 @@
 //! timeouts, retries), and keeps credentials out of everything it prints.
 
 mod clients;
+mod confined;
 mod url;
 
 use std::fmt;
@@ -16,8 +17,10 @@ use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 
 use self::clients::Built;
+pub use self::confined::ConfinedStore;
 pub use self::url::redact_url;
 use self::url::{UrlParts, error_chain, parse_key, percent_decode, redact_text, url_secrets};
+use crate::content::boundary::{Boundary, Refusal};
 
 /// Per-store (or per-bucket, per-host) settings from `almanac.toml` `[[crawl.stores]]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -133,6 +136,19 @@ impl Location {
     #[must_use]
     pub fn path(&self, key: &str) -> Path {
         self.prefix.parts().chain(Path::from(key).parts()).collect()
+    }
+
+    /// For a local store (`url` a path or a `file://` URL), the same location with every key
+    /// read only where it stays inside `library` (see [`ConfinedStore`]); remote ones as they
+    /// are.
+    #[must_use]
+    pub fn confined(mut self, url: &str, library: &Boundary) -> Self {
+        if self.scheme == StoreScheme::File
+            && let Some(dir) = local_dir(url, library.root())
+        {
+            self.store = Arc::new(ConfinedStore::new(self.store, dir, library.clone()));
+        }
+        self
     }
 
     /// Text with every credential this location knows of replaced by `***`: for messages of
@@ -337,16 +353,55 @@ fn open_url(
     Ok((built?, parse_key(parts.path)?, scheme))
 }
 
+// The messages name no path: the store's URL is shown beside them, and the folder the build
+// runs in is nobody's business.
 fn local(dir: &FsPath) -> Built {
     if !dir.exists() {
-        return Err(format!("no such directory: {}", dir.display()));
+        return Err("no such directory".to_owned());
     }
     if !dir.is_dir() {
-        return Err(format!("not a directory: {}", dir.display()));
+        return Err("not a directory".to_owned());
     }
-    let store = LocalFileSystem::new_with_prefix(dir).map_err(|e| error_chain(&e))?;
+    let store = LocalFileSystem::new_with_prefix(dir)
+        .map_err(|_| "the directory cannot be opened".to_owned())?;
     Ok(Arc::new(store))
 }
+
+/// The folder a local store (a path, or a `file://` URL) names, resolved against `base`;
+/// `None` for remote stores and malformed URLs.
+#[must_use]
+pub fn local_dir(url: &str, base: &FsPath) -> Option<PathBuf> {
+    match UrlParts::split(url) {
+        None => Some(base.join(url)),
+        Some(parts) if scheme_of(&parts) == Some(StoreScheme::File) => {
+            Some(base.join(PathBuf::from(percent_decode(parts.path).ok()?)))
+        }
+        Some(_) => None,
+    }
+}
+
+/// Refuses a local store that resolves (links followed) outside `library`, the library folder,
+/// before anything in it is listed or read. Remote stores pass.
+///
+/// # Errors
+///
+/// [`LocationError`] whose message says the store leads outside the library folder, naming
+/// neither where it leads nor the library folder.
+pub fn confine(url: &str, library: &Boundary) -> Result<(), LocationError> {
+    let Some(dir) = local_dir(url, library.root()) else {
+        return Ok(());
+    };
+    match library.resolve(&dir) {
+        Ok(_) | Err(Refusal::Missing) => Ok(()),
+        Err(Refusal::Outside) => Err(LocationError {
+            url: redact_url(url),
+            message: OUTSIDE.to_owned(),
+        }),
+    }
+}
+
+/// Why a local store outside the library folder is not read.
+pub const OUTSIDE: &str = "the store leads outside the library folder; it is not read";
 
 #[cfg(test)]
 mod tests {

@@ -11,9 +11,9 @@ use super::asset::{StoreAsset, store_asset};
 use super::extent::{bbox_array, interval, union_box, union_interval};
 use super::pages::{self, Child, Rel};
 use super::placement::{Placement, place};
-use super::{
-    Contents, File, ROOT, STAC_VERSION, Settings, extensions, item, local_file, metadata, paths,
-};
+use super::{Contents, File, ROOT, STAC_VERSION, Settings, extensions, item, metadata, paths};
+use crate::content::boundary::Boundary;
+use crate::content::thumbnail::{self as content_thumbnail, Thumbnail};
 use crate::links::Links;
 
 /// Hands the collection of `dataset` (linked from `parent`) and the files below it (Items,
@@ -251,36 +251,47 @@ fn item_assets(dataset: &Dataset, placement: &[Placement]) -> Option<Value> {
     }))
 }
 
-/// The thumbnail asset, and the file to copy when the thumbnail is a local image.
+/// The thumbnail asset, and the file to copy when the thumbnail is a local image. Only what
+/// `content::thumbnail` accepts is used: an http(s) link, or a PNG, JPEG or WebP image inside
+/// the library (named for its decoded format, not for what the content called it).
 fn thumbnail(dataset: &Dataset, settings: &Settings) -> Option<(Value, Option<File>)> {
     let written = dataset.thumbnail.as_deref()?;
-    let extension = written
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .filter(|e| !e.contains('/'))
-        .unwrap_or_default();
-    let media_type = match extension.as_str() {
-        "png" => Some("image/png"),
-        "jpg" | "jpeg" => Some("image/jpeg"),
-        "gif" => Some("image/gif"),
-        "webp" => Some("image/webp"),
-        "svg" => Some("image/svg+xml"),
-        _ => None,
+    let checked = match settings.content_dir.as_deref() {
+        Some(dir) => {
+            content_thumbnail::check(written, &dataset.source_file, dir, &Boundary::new(dir))
+                .ok()?
+        }
+        None => Thumbnail::Link(content_thumbnail::link(written)?),
     };
-    let (href, copy) = if written.starts_with("https://") || written.starts_with("http://") {
-        (written.to_owned(), None)
-    } else {
-        let source = local_file(settings, &dataset.source_file, written)?;
-        let name = if extension.is_empty() {
-            "thumbnail".to_owned()
-        } else {
-            format!("thumbnail.{extension}")
-        };
-        let copy = File {
-            path: format!("stac/{}/{name}", dataset.id),
-            contents: Contents::Copy(source),
-        };
-        (format!("./{name}"), Some(copy))
+    let (href, copy, media_type) = match checked {
+        Thumbnail::Link(url) => {
+            let extension = url
+                .rsplit_once('.')
+                .map(|(_, e)| e.to_ascii_lowercase())
+                .filter(|e| !e.contains('/'))
+                .unwrap_or_default();
+            let media_type = match extension.as_str() {
+                "png" => Some("image/png"),
+                "jpg" | "jpeg" => Some("image/jpeg"),
+                "gif" => Some("image/gif"),
+                "webp" => Some("image/webp"),
+                "svg" => Some("image/svg+xml"),
+                _ => None,
+            };
+            (url, None, media_type)
+        }
+        Thumbnail::File(image) => {
+            let name = format!("thumbnail.{}", image.header.format.extension());
+            let copy = File {
+                path: format!("stac/{}/{name}", dataset.id),
+                contents: Contents::Copy(image.path),
+            };
+            (
+                format!("./{name}"),
+                Some(copy),
+                Some(image.header.format.media_type()),
+            )
+        }
     };
     let mut asset = json!({ "href": href, "title": "Thumbnail", "roles": ["thumbnail"] });
     if let Some(media_type) = media_type {

@@ -200,7 +200,14 @@ pub fn classify_url(url: &str, base_dir: &str) -> Option<(StoreScheme, Option<St
         "gs" | "gcs" => StoreScheme::Gcs,
         "az" | "abfs" | "abfss" | "azure" => StoreScheme::Azure,
         "http" | "https" => StoreScheme::Http,
-        "file" => return Some((StoreScheme::File, Some(rest.to_owned()))),
+        // `file://localhost/x` is `/x`, as `file:///x` is.
+        "file" => {
+            let path = rest
+                .strip_prefix("localhost")
+                .filter(|p| p.starts_with('/'))
+                .unwrap_or(rest);
+            return Some((StoreScheme::File, Some(path.to_owned())));
+        }
         _ => return None,
     };
     Some((scheme, None))
@@ -254,6 +261,10 @@ mod tests {
             Some((StoreScheme::File, Some("data/a/x.zarr".into())))
         );
         assert_eq!(classify_url("ftp://x", ""), None);
+        assert_eq!(
+            classify_url("file://localhost/etc", "datasets/a"),
+            Some((StoreScheme::File, Some("/etc".into())))
+        );
         assert_eq!(
             repository_of("https://github.com/leap-stc/OSTIA_REP/blob/main/feedstock/meta.yaml")
                 .as_deref(),

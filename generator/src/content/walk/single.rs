@@ -10,6 +10,7 @@ use super::{
     Paths, bib_entries, load_dataset_files, load_markdown_kind, markdown_entity, merge_or_push,
     parse, parse_file, read, sorted_entries, web_catalog,
 };
+use crate::content::boundary::Boundary;
 use crate::content::document;
 use crate::content::{Draft, Loaded, MarkdownFile, code, identifier, paper, person};
 use crate::diagnostics::{Diagnostics, Location};
@@ -17,11 +18,12 @@ use crate::diagnostics::{Diagnostics, Location};
 /// Loads one file on its own, recognising its kind (used by `almanac check FILE` and tests).
 pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
     let root = path.parent().unwrap_or(Path::new(""));
-    let paths = Paths { root, label: "" };
     let display = path.to_string_lossy().into_owned();
+    let label = display_parent(&display);
     let paths = Paths {
-        label: &display_parent(&display),
-        ..paths
+        root,
+        label: &label,
+        boundary: Boundary::new(root),
     };
     let mut loaded = Loaded::default();
     let stem = path
@@ -58,6 +60,7 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
                     &paths.display(path),
                     &paths.relative(path),
                     "",
+                    &paths,
                     &mut loaded,
                     diagnostics,
                 );
@@ -99,7 +102,7 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
                 });
             let kind = match folder_kind {
                 Some(kind) => kind,
-                None => match markdown_shape(path) {
+                None => match markdown_shape(path, &paths.boundary) {
                     MarkdownShape::Publication => "papers",
                     MarkdownShape::AuthorProfile => {
                         if let Some(draft) = hugo_profile(path, &paths, diagnostics) {
@@ -134,6 +137,7 @@ pub fn load_file(path: &Path, diagnostics: &mut Diagnostics) -> Loaded {
                 .unwrap_or_default()
                 .into_iter()
                 .filter(|p| p.extension().is_some_and(|e| e == "bib"))
+                .filter(|p| paths.boundary.contains(p))
                 .collect();
             if stem != "index" {
                 bibs.clear();
@@ -165,9 +169,24 @@ pub fn load_dataset_folder(
         .and_then(Path::parent)
         .unwrap_or(Path::new(""));
     let label = anchor.to_string_lossy().into_owned();
+    // The library is the folder that holds both files (`catalog.yaml` may sit one folder above
+    // `feedstock/meta.yaml`).
+    let library = [meta, catalog]
+        .into_iter()
+        .flatten()
+        .filter_map(Path::parent)
+        .min_by_key(|p| p.components().count())
+        .filter(|outer| {
+            [meta, catalog]
+                .into_iter()
+                .flatten()
+                .all(|f| f.starts_with(outer))
+        })
+        .unwrap_or(anchor);
     let paths = Paths {
         root: anchor,
         label: &label,
+        boundary: Boundary::new(library),
     };
     load_dataset_files(id, meta, catalog, &paths, diagnostics)
 }
@@ -184,6 +203,7 @@ pub fn load_kind_folder(
     let paths = Paths {
         root: parent,
         label,
+        boundary: Boundary::new(parent),
     };
     let mut loaded = Loaded::default();
     load_markdown_kind(kind.plural(), dir, &paths, &mut loaded, diagnostics);
@@ -197,7 +217,10 @@ enum MarkdownShape {
     Other,
 }
 
-fn markdown_shape(path: &Path) -> MarkdownShape {
+fn markdown_shape(path: &Path, boundary: &Boundary) -> MarkdownShape {
+    if !boundary.contains(path) {
+        return MarkdownShape::Publication; // the loader refuses it with a diagnostic
+    }
     let Ok(text) = fs::read_to_string(path) else {
         return MarkdownShape::Publication; // the loader reports the read error
     };
@@ -227,7 +250,7 @@ fn hugo_profile(
     diagnostics: &mut Diagnostics,
 ) -> Option<Draft<almanac_model::Person>> {
     let display = paths.display(path);
-    let text = read(path, &display, diagnostics)?;
+    let text = read(path, paths, diagnostics)?;
     let split = document::split_front_matter(&text);
     let node = parse(split.yaml, split.yaml_line_offset, &display, diagnostics)?;
     let source_file = paths.relative(path);
