@@ -33,6 +33,9 @@ use crate::crawl::metadata::{ArrayMeta, Hierarchy, code};
 use crate::crawl::progress::{Done, Progress, Reporter};
 use crate::diagnostics::{Diagnostics, Location as At};
 
+/// The warning for credentials in a store's own metadata (the content stage's code for the same).
+const URL_CREDENTIALS: &str = "url-credentials";
+
 /// What a crawl did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CrawlReport {
@@ -96,11 +99,12 @@ pub fn crawl_library(
     let mut targets = Vec::new();
     for (d, dataset) in library.datasets.iter().enumerate() {
         for (s, store) in dataset.stores.iter().enumerate() {
+            // The URL as written (credentials included) is used to read the store, nowhere else.
             targets.push((
                 d,
                 s,
-                store.url.clone(),
-                store.local_path.clone(),
+                store.access_url().to_owned(),
+                store.access_local_path().map(str::to_owned),
                 store.scheme,
             ));
         }
@@ -234,6 +238,12 @@ async fn crawl_target(
         };
         return outcome;
     }
+    if crate::credentials::public_url(target.url).withheld {
+        outcome.crawl = Crawl::Failed {
+            reason: "its URL cannot be read safely (it is withheld from every output)".into(),
+        };
+        return outcome;
+    }
     let opened = target.local.unwrap_or(target.url);
     // Content chose this path: it is read only when it stays inside the library folder.
     let library = Boundary::new(content_dir);
@@ -274,8 +284,8 @@ async fn crawl_target(
             .to_owned()
     };
     let key = format!(
-        "{shown} {:?} {:?}",
-        settings.settings_for(target.url),
+        "{} {:?}",
+        cache_key(&shown, &settings.settings_for(target.url)),
         settings.limits
     );
     if let Some(entry) = cache.get(&key)
@@ -296,7 +306,21 @@ async fn crawl_target(
     }
     let fresh = Arc::new(CountingStore::new(Arc::clone(&location.store)));
     match inspect_store_with(Arc::clone(&fresh) as _, &location.prefix, &settings.limits).await {
-        Ok((facts, warnings)) => {
+        Ok((mut facts, warnings)) => {
+            // The store's own metadata is as hostile as its URL: no credential in it is kept,
+            // not even in the cache.
+            let scrubbed = crate::credentials::scrub_facts(&mut facts);
+            if !scrubbed.is_empty() {
+                outcome.problems.push((
+                    shown.clone(),
+                    URL_CREDENTIALS,
+                    format!(
+                        "the store's metadata holds URLs with credentials ({}); they are left out of everything Almanac writes",
+                        scrubbed.join(", ")
+                    ),
+                    false,
+                ));
+            }
             for (key, code, message) in aggregate(warnings, settings.limits.max_warnings) {
                 outcome.problems.push((
                     format!("{shown}/{}", relative(&key))
@@ -345,6 +369,18 @@ async fn crawl_target(
     outcome
 }
 
+/// The cache key of a store: its public URL and the settings that applied, with credentials
+/// removed from them too (the cache file is as public as the build's output).
+fn cache_key(shown: &str, settings: &location::StoreSettings) -> String {
+    let public = |url: &str| crate::credentials::public_url(url).url;
+    let settings = location::StoreSettings {
+        prefix: public(&settings.prefix),
+        endpoint: settings.endpoint.as_deref().map(public),
+        ..settings.clone()
+    };
+    format!("{shown} {settings:?}")
+}
+
 fn reads(store: &CountingStore) -> u64 {
     let counts = store.counts();
     counts.get + counts.get_range
@@ -358,6 +394,7 @@ fn replayable(warnings: &[CachedWarning]) -> Option<Vec<(String, &'static str, S
         .map(|warning| {
             code::WARNINGS
                 .iter()
+                .chain([&URL_CREDENTIALS])
                 .find(|known| **known == warning.code)
                 .map(|known| {
                     (

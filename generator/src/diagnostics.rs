@@ -209,8 +209,11 @@ impl Diagnostics {
         location: Location,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.items
-            .push(Diagnostic::new(severity, code, location, message));
+        let mut diagnostic = Diagnostic::new(severity, code, location, message);
+        // Messages may quote what they are about (a BibTeX line, a URL): never a credential.
+        scrub(&mut diagnostic.message);
+        scrub(&mut diagnostic.location.file);
+        self.items.push(diagnostic);
         let last = self.items.len() - 1;
         &mut self.items[last]
     }
@@ -223,6 +226,12 @@ impl Diagnostics {
     /// Sorts by file, position, severity and code, and removes exact duplicates,
     /// so that output does not depend on the order stages ran in.
     pub fn sort(&mut self) {
+        for diagnostic in &mut self.items {
+            scrub(&mut diagnostic.message);
+            if let Some(help) = &mut diagnostic.help {
+                scrub(help);
+            }
+        }
         self.items.sort();
         self.items.dedup();
         self.drop_restated_schema_errors();
@@ -326,6 +335,17 @@ pub fn display_path(path: &Path, base: &Path) -> String {
         shown.push_str(&component.as_os_str().to_string_lossy());
     }
     shown
+}
+
+/// `text` with the URLs in it that carry credentials in their public form, and the values of
+/// secret parameters of partly quoted URLs replaced by `***`.
+fn scrub(text: &mut String) {
+    if let Some(public) = crate::credentials::public_text(text) {
+        *text = public;
+    }
+    if let Some(redacted) = crate::credentials::redact_parameters(text) {
+        *text = redacted;
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 pub mod config;
 pub mod content;
 pub mod crawl;
+pub mod credentials;
 pub mod diagnostics;
 pub mod error;
 pub mod graph;
@@ -149,6 +150,20 @@ pub fn load_library_with_crawl(
         content_label: Some(label.clone()),
         ..options.crawl.clone()
     };
+    for (file, place) in credentials::scrub_library(&mut library) {
+        let file = if file.is_empty() {
+            label.clone()
+        } else {
+            format!("{label}/{file}")
+        };
+        diagnostics
+            .warning(
+                "url-credentials",
+                diagnostics::Location::file(file),
+                format!("{place} holds a URL with credentials; they are left out of everything Almanac writes"),
+            )
+            .help = Some("remove the credentials from the content and rotate any secret that was committed".into());
+    }
     let report = crawl::crawl_library(
         &mut library,
         &content_dir,

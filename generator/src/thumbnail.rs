@@ -124,7 +124,7 @@ fn draw(
         return Err("the store was not read".into());
     };
     let array_facts = &facts.arrays[choice.array];
-    let opened = store.local_path.as_deref().unwrap_or(&store.url);
+    let opened = store.access_local_path().unwrap_or(store.access_url());
     let library = Boundary::new(content_dir);
     location::confine(opened, &library).map_err(|e| e.message)?;
     let location = location::open(opened, content_dir, crawl)

@@ -18,7 +18,7 @@ pub use facts::{
 };
 pub use library::{
     Agent, Citation, Code, Course, Dataset, Feedstock, Library, License, Link, Model, Organization,
-    Paper, Person, Provider, ProviderRole, Recipe, Store, StoreScheme,
+    Paper, Person, Provider, ProviderRole, Recipe, Store, StoreAccess, StoreScheme,
 };
 pub use value::Value;
 

@@ -184,7 +184,8 @@ pub struct Store {
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// URL as written in content.
+    /// URL as written in content, without the credentials it may carry (user info, signed
+    /// query parameters): the only form any output holds.
     pub url: String,
     /// How the store is reached.
     pub scheme: StoreScheme,
@@ -212,6 +213,54 @@ pub struct Store {
     /// What the crawl stage found, once it has run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crawl: Option<Crawl>,
+    /// The store was written with credentials (in its URL or its `storage_options`) that were
+    /// removed from everything Almanac writes: reading it needs credentials of one's own.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub needs_credentials: bool,
+    /// How the crawl reaches the store when that differs from `url`: the URL as written,
+    /// credentials included. In memory only: never serialised, hidden from `Debug`.
+    #[serde(skip)]
+    pub access: Option<StoreAccess>,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+const fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+impl Store {
+    /// The URL to open the store with: as written, credentials included.
+    #[must_use]
+    pub fn access_url(&self) -> &str {
+        self.access.as_ref().map_or(&self.url, |a| &a.url)
+    }
+
+    /// For local stores, the path to open, relative to the content folder.
+    #[must_use]
+    pub fn access_local_path(&self) -> Option<&str> {
+        match &self.access {
+            Some(access) => access.local_path.as_deref(),
+            None => self.local_path.as_deref(),
+        }
+    }
+}
+
+/// A store's URL as written, with its credentials, for reading the store; never shown.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoreAccess {
+    /// The URL as written.
+    pub url: String,
+    /// For local stores: the path as written, relative to the content folder.
+    pub local_path: Option<String>,
+}
+
+impl std::fmt::Debug for StoreAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StoreAccess(***)")
+    }
 }
 
 /// One recipe of a feedstock.

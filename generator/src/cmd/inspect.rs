@@ -28,7 +28,16 @@ pub fn run(cli: &Cli, url: &str) -> anyhow::Result<ExitCode> {
         &settings.limits,
     ));
     match result {
-        Ok((facts, warnings)) => {
+        Ok((mut facts, warnings)) => {
+            // Output of `inspect` lands in CI logs: the store's metadata keeps no credential.
+            let scrubbed = almanac::credentials::scrub_facts(&mut facts);
+            if !scrubbed.is_empty() {
+                eprintln!(
+                    "{}: warning[url-credentials]: the store's metadata holds URLs with credentials ({}); shown without them",
+                    location.display,
+                    scrubbed.join(", ")
+                );
+            }
             for (key, code, message) in &warnings {
                 eprintln!(
                     "{}/{key}: warning[{code}]: {}",

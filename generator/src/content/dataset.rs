@@ -192,13 +192,16 @@ pub fn load(id: &str, sources: Sources<'_>, diagnostics: &mut Diagnostics) -> Dr
         without_unmodeled(META_FIELDS)
     };
     if let Some((_, reader)) = &meta {
-        draft.entity.extra.extend(reader.extra(&meta_modeled));
+        draft
+            .entity
+            .extra
+            .extend(reader.extra(&meta_modeled, diagnostics));
     }
     if let Some((_, reader)) = &catalog {
         draft
             .entity
             .extra
-            .extend(reader.extra(&without_unmodeled(CATALOG_FIELDS)));
+            .extend(reader.extra(&without_unmodeled(CATALOG_FIELDS), diagnostics));
     }
     draft
 }
@@ -275,7 +278,8 @@ fn read_meta(
         diagnostics,
     );
     dataset.providers = providers(&provenance_reader, diagnostics);
-    let provenance_extra = provenance_reader.extra(&["providers", "license", "license_link"]);
+    let provenance_extra =
+        provenance_reader.extra(&["providers", "license", "license_link"], diagnostics);
     if !provenance_extra.is_empty() {
         dataset.extra.insert(
             "provenance".into(),

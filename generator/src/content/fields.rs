@@ -104,10 +104,41 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The non-null fields not in `modeled`, as written, for an entity's `extra`
-    /// map. Keys read as a typo of a known key are not repeated here.
+    /// The non-null fields not in `modeled`, as written but for the credentials of URLs in
+    /// them (`url-credentials`), for an entity's `extra` map. Keys read as a typo of a known key
+    /// are not repeated here.
+    pub fn extra(
+        &self,
+        modeled: &[&str],
+        diagnostics: &mut Diagnostics,
+    ) -> BTreeMap<String, almanac_model::Value> {
+        // A set: a document of n unknown keys is checked in O(n), not O(n²).
+        let typos: std::collections::HashSet<&str> =
+            self.aliases.iter().map(|(typo, _)| *typo).collect();
+        self.node
+            .entries()
+            .iter()
+            .filter(|(key, node)| {
+                !modeled.contains(&key.name.as_str())
+                    && !node.is_null()
+                    && !typos.contains(key.name.as_str())
+            })
+            .filter_map(|(key, node)| {
+                let mut removed = Vec::new();
+                let value =
+                    crate::credentials::public_extra(&key.name, &node.to_value(), &mut removed);
+                if !removed.is_empty() {
+                    url_credentials(diagnostics, self.at(key.position), &key.name);
+                }
+                Some((key.name.clone(), value?))
+            })
+            .collect()
+    }
+
+    /// [`Self::extra`] as written, credentials included: for a store, whose reader removes
+    /// them itself and marks the store as needing credentials.
     #[must_use]
-    pub fn extra(&self, modeled: &[&str]) -> BTreeMap<String, almanac_model::Value> {
+    pub fn extra_as_written(&self, modeled: &[&str]) -> BTreeMap<String, almanac_model::Value> {
         let typos: std::collections::HashSet<&str> =
             self.aliases.iter().map(|(typo, _)| *typo).collect();
         self.node
@@ -153,8 +184,17 @@ impl<'a> Reader<'a> {
             .filter(|node| !node.is_null())
     }
 
-    /// A scalar as text. Mappings and lists are reported.
+    /// A scalar as text. Mappings and lists are reported. URLs in it that carry credentials
+    /// are replaced by their public form (`url-credentials`).
     pub fn string(&self, key: &str, diagnostics: &mut Diagnostics) -> Option<String> {
+        let text = self.string_as_written(key, diagnostics)?;
+        let position = self.get(key).map_or(self.node.position, |n| n.position);
+        Some(self.public(key, text, position, diagnostics))
+    }
+
+    /// A scalar as text, credentials included: only for a store URL, which is sanitised by its
+    /// reader and kept as written for the crawl alone.
+    pub fn string_as_written(&self, key: &str, diagnostics: &mut Diagnostics) -> Option<String> {
         let node = self.get(key)?;
         match node.as_text() {
             Some(text) if text.trim().is_empty() => None,
@@ -166,9 +206,33 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// `text` of `key` without the credentials of the URLs in it, reported where they are.
+    fn public(
+        &self,
+        key: &str,
+        text: String,
+        position: Position,
+        diagnostics: &mut Diagnostics,
+    ) -> String {
+        match crate::credentials::public_text(&text) {
+            Some(public) => {
+                url_credentials(diagnostics, self.at(position), key);
+                public
+            }
+            None => text,
+        }
+    }
+
     /// A required scalar; reports `missing-field` when absent.
     pub fn required(&self, key: &str, diagnostics: &mut Diagnostics) -> Option<String> {
-        let value = self.string(key, diagnostics);
+        let value = self.required_as_written(key, diagnostics)?;
+        let position = self.get(key).map_or(self.node.position, |n| n.position);
+        Some(self.public(key, value, position, diagnostics))
+    }
+
+    /// [`Self::required`] with credentials included (see [`Self::string_as_written`]).
+    pub fn required_as_written(&self, key: &str, diagnostics: &mut Diagnostics) -> Option<String> {
+        let value = self.string_as_written(key, diagnostics);
         if value.is_none() && self.get(key).is_none() {
             diagnostics
                 .error(
@@ -217,9 +281,10 @@ impl<'a> Reader<'a> {
         items
             .into_iter()
             .filter_map(|item| match item.as_text() {
-                Some(text) if !text.trim().is_empty() => {
-                    Some((text.trim().to_owned(), item.position))
-                }
+                Some(text) if !text.trim().is_empty() => Some((
+                    self.public(key, text.trim().to_owned(), item.position, diagnostics),
+                    item.position,
+                )),
                 Some(_) => None,
                 None => {
                     if !item.is_null() {
@@ -311,6 +376,20 @@ impl<'a> Reader<'a> {
 }
 
 /// Reports a value of the wrong type.
+/// The `url-credentials` warning: a field held credentials (in a URL, or a secret option),
+/// published without them.
+fn url_credentials(diagnostics: &mut Diagnostics, at: Location, key: &str) {
+    diagnostics
+        .warning(
+            "url-credentials",
+            at,
+            format!(
+                "`{key}` holds credentials (a URL's user info, signature, token or key, or a secret option); they are left out of everything Almanac writes"
+            ),
+        )
+        .help = Some("remove the credentials from the content and rotate any secret that was committed".into());
+}
+
 pub fn wrong_type(
     diagnostics: &mut Diagnostics,
     location: Location,

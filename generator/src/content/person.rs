@@ -36,7 +36,7 @@ pub fn from_markdown(
         affiliations: Vec::new(),
         bio: file.body.to_owned(),
         implicit: false,
-        extra: reader.extra(FIELDS),
+        extra: reader.extra(FIELDS, diagnostics),
     });
     draft.refs.extend(reader.refs("affiliations", diagnostics));
     draft
@@ -134,7 +134,7 @@ pub fn from_hugo_profile(file: &MarkdownFile<'_>, diagnostics: &mut Diagnostics)
         bio: file.body.to_owned(),
         implicit: false,
         // Role, interests, education, the full social links and the rest stay as written.
-        extra: reader.extra(&["title"]),
+        extra: reader.extra(&["title"], diagnostics),
     });
     // Affiliations are named, not referenced by id; resolution matches them
     // to organisations by name (or gives them pages of their own).

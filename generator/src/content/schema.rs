@@ -177,6 +177,8 @@ pub fn violations(schema: Schema, instance: &serde_json::Value) -> Vec<(String, 
 /// Validates `node` (from `file`) against `schema`, reporting each violation at its field.
 pub fn validate(schema: Schema, node: &Node, file: &str, diagnostics: &mut Diagnostics) {
     let instance = node.to_json();
+    // Messages quote the values they are about: none of them may show a credential.
+    let secrets = crate::credentials::secrets_in(&instance);
     for name in schema.files() {
         let Some(validator) = validator(name) else {
             continue;
@@ -204,7 +206,10 @@ pub fn validate(schema: Schema, node: &Node, file: &str, diagnostics: &mut Diagn
             let diagnostic = diagnostics.error(
                 "schema",
                 Location::at(file, position),
-                format!("{field}: {}", plain::describe(&error, name)),
+                crate::credentials::redact(
+                    &format!("{field}: {}", plain::describe(&error, name)),
+                    &secrets,
+                ),
             );
             diagnostic.help = Some(format!("see schemas/{name}"));
             diagnostic.subject = Some(subject);

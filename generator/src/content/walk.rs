@@ -381,7 +381,8 @@ fn web_catalog(
         let id = record
             .get("ncviewjs:meta_yaml_url")
             .and_then(Node::as_text)
-            .and_then(|url| dataset::repository_of(&url))
+            // The id must not carry what the URL's query may hold (`?token=…`).
+            .and_then(|url| dataset::repository_of(&crate::credentials::public_url(&url).url))
             .and_then(|repo| repo.rsplit('/').next().map(identifier::slug))
             .or_else(|| {
                 record

@@ -126,7 +126,7 @@ impl fmt::Debug for Location {
     // By hand: the stores' own Debug output can include credentials.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Location")
-            .field("store", &self.store.to_string())
+            .field("store", &self.redact(&self.store.to_string()))
             .field("prefix", &self.prefix.as_ref())
             .field("display", &self.display)
             .field("scheme", &self.scheme)
@@ -299,7 +299,8 @@ pub fn open_with(
     settings: &CrawlSettings,
     environment: &Environment,
 ) -> Result<Location, LocationError> {
-    let store_settings = settings.settings_for(url);
+    // Settings match the public form: user info must not keep a URL from its prefix.
+    let store_settings = settings.settings_for(&redact_url(url));
     let mut secrets: Vec<String> = environment.secrets().map(str::to_owned).collect();
     secrets.extend(url_secrets(url));
     let opened = match UrlParts::split(url) {
@@ -577,7 +578,8 @@ mod tests {
 
         let error =
             open_env("ftp://user:hunter22@h/x", &CrawlSettings::default()).expect_err("fails");
-        assert_eq!(error.url, "ftp://***@h/x");
+        assert_eq!(error.url, "ftp://h/x");
+        assert!(!error.message.contains("hunter22"), "{error}");
         assert!(error.message.contains("unsupported scheme"), "{error}");
     }
 

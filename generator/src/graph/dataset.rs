@@ -180,6 +180,13 @@ fn distribution(graph: &mut Graph, iris: &Iris, d: &Dataset, store: &Store) -> S
         graph.link(&node, dcat::ACCESS_URL, &store.url);
         graph.link(&node, schema::CONTENT_URL, &store.url);
     }
+    if store.needs_credentials {
+        graph.text(
+            &node,
+            dcterms::ACCESS_RIGHTS,
+            crate::credentials::NEEDS_CREDENTIALS,
+        );
+    }
     node
 }
 

@@ -63,7 +63,8 @@ pub mod dcterms {
         TITLE = "title", DESCRIPTION = "description", LICENSE = "license",
         IDENTIFIER = "identifier", FORMAT = "format", TEMPORAL = "temporal", SPATIAL = "spatial",
         PERIOD_OF_TIME = "PeriodOfTime", LOCATION = "Location", LICENSE_DOCUMENT = "LicenseDocument",
-        REFERENCES = "references", PUBLISHER = "publisher", ISSUED = "issued");
+        REFERENCES = "references", PUBLISHER = "publisher", ISSUED = "issued",
+        ACCESS_RIGHTS = "accessRights");
 }
 
 /// schema.org (the `http` namespace, as schema.org's own JSON-LD context maps it).

@@ -224,6 +224,7 @@ pub fn extend(context: &mut Value, dataset: &Dataset, site: &SiteInfo<'_>) {
                     StoreScheme::Http => "HTTP(S)",
                 },
                 "public": store.public,
+                "needs_credentials": store.needs_credentials,
                 "status": status,
                 "reason": reason,
                 "zarr_format": zarr,

@@ -209,6 +209,8 @@ mod tests {
             xarray_open_kwargs: BTreeMap::new(),
             extra: BTreeMap::new(),
             crawl: None,
+            needs_credentials: false,
+            access: None,
         }
     }
 

@@ -60,6 +60,12 @@ pub fn store_asset(store: &Store, owner: &str, settings: &Settings) -> StoreAsse
         None => Some(("skipped", "the crawl stage did not run")),
         Some(Crawl::Ok { .. }) => None,
     };
+    if store.needs_credentials {
+        if !description.is_empty() {
+            description.push_str("\n\n");
+        }
+        description.push_str(crate::credentials::NEEDS_CREDENTIALS);
+    }
     if let Some((status, reason)) = status {
         if !description.is_empty() {
             description.push_str("\n\n");

@@ -34,7 +34,12 @@ pub fn access(store: &Store, settings: &CrawlSettings) -> Option<Access> {
     if host.is_empty() {
         return None;
     }
-    let endpoint = config.endpoint.as_deref().map(|e| e.trim_end_matches('/'));
+    // An endpoint in almanac.toml is published here: never with credentials.
+    let public_endpoint = config
+        .endpoint
+        .as_deref()
+        .map(|e| crate::credentials::public_url(e).url);
+    let endpoint = public_endpoint.as_deref().map(|e| e.trim_end_matches('/'));
     let mut scheme = Map::new();
     let key;
     match store.scheme {
@@ -161,7 +166,9 @@ pub fn storage_options(store: &Store, crawl: &CrawlSettings) -> BTreeMap<String,
             if let Some(endpoint) = &settings.endpoint {
                 options.insert(
                     "endpoint_url".into(),
-                    Field::String(endpoint.trim_end_matches('/').to_owned()),
+                    Field::String(
+                        crate::credentials::public_url(endpoint.trim_end_matches('/')).url,
+                    ),
                 );
             }
             if settings.requester_pays == Some(true) {
@@ -237,7 +244,31 @@ mod tests {
             xarray_open_kwargs: Default::default(),
             extra: Default::default(),
             crawl: None,
+            needs_credentials: false,
+            access: None,
         }
+    }
+
+    #[test]
+    fn endpoints_are_published_without_credentials() {
+        let settings = CrawlSettings {
+            stores: vec![StoreSettings {
+                prefix: "s3://bucket/".into(),
+                endpoint: Some("https://minio-user:minio-pass-fake@minio.example.org/".into()),
+                ..StoreSettings::default()
+            }],
+            ..CrawlSettings::default()
+        };
+        let s3 = store("s3://bucket/x.zarr", StoreScheme::S3);
+        let access = access(&s3, &settings).expect("access");
+        assert_eq!(access.scheme["platform"], "https://minio.example.org");
+        let options = storage_options(&s3, &settings);
+        let shown = format!("{access:?} {options:?}");
+        assert!(
+            !shown.contains("fake") && !shown.contains("minio-user"),
+            "{shown}"
+        );
+        assert!(shown.contains("https://minio.example.org"), "{shown}");
     }
 
     #[test]

@@ -68,6 +68,8 @@ pub fn synthetic_library(datasets: usize, stores: usize) -> Library {
             crawl: Some(Crawl::Ok {
                 facts: Box::new(facts),
             }),
+            needs_credentials: false,
+            access: None,
         }
     };
     Library {

@@ -26,7 +26,7 @@ pub(super) fn providers(reader: &Reader<'_>, diagnostics: &mut Diagnostics) -> V
             other_roles: Vec::new(),
             url: fields.string("url", diagnostics),
             organization: None,
-            extra: fields.extra(&["name", "description", "roles", "url"]),
+            extra: fields.extra(&["name", "description", "roles", "url"], diagnostics),
         };
         for (role, position) in fields.strings("roles", diagnostics) {
             match map_role(&role) {

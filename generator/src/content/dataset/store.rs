@@ -3,12 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use almanac_model::{Store, StoreScheme};
+use almanac_model::{Store, StoreAccess, StoreScheme};
 
 use crate::content::document::Node;
 use crate::content::fields::Reader;
 use crate::content::{file_name, identifier};
-use crate::diagnostics::Diagnostics;
+use crate::credentials;
+use crate::diagnostics::{Diagnostics, Position};
 
 const STORE_FIELDS: &[&str] = &[
     "id",
@@ -31,10 +32,18 @@ pub(super) fn read_store(
     diagnostics: &mut Diagnostics,
 ) -> Option<Store> {
     let fields = Reader::new(reader.file(), item, STORE_FIELDS, diagnostics);
-    let url = fields.required("url", diagnostics)?;
+    let written = fields.required_as_written("url", diagnostics)?;
     let url_position = fields.get("url").map_or(item.position, |n| n.position);
+    // From here on only the public form is used: ids, messages and every output derive from it.
+    let public = credentials::public_url(&written);
+    let url = public.url.clone();
     let id = fields.string("id", diagnostics).unwrap_or_else(|| {
-        let stem = url.trim_end_matches('/').rsplit('/').next().unwrap_or(&url);
+        let path = url.split(['?', '#']).next().unwrap_or(&url);
+        let stem = path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or(path);
         identifier::slug(stem.trim_end_matches(".zarr"))
     });
     let id_position = fields.get("id").map_or(item.position, |n| n.position);
@@ -67,7 +76,7 @@ pub(super) fn read_store(
             identifier::slug(&id)
         ));
     }
-    let Some((scheme, local_path)) = classify_url(&url, base_dir) else {
+    let Some((scheme, _)) = classify_url(&written, base_dir) else {
         diagnostics
             .error(
                 "unsupported-store-url",
@@ -77,7 +86,12 @@ pub(super) fn read_store(
             .help = Some("use s3://, gs://, az://, https://, file:// or a relative path".into());
         return None;
     };
-    let lower = url.to_lowercase();
+    let local_path = if public.withheld {
+        None
+    } else {
+        classify_url(&url, base_dir).and_then(|(_, local)| local)
+    };
+    let lower = url.split(['?', '#']).next().unwrap_or(&url).to_lowercase();
     if [".nc", ".nc4", ".netcdf", ".h5", ".hdf5"]
         .iter()
         .any(|ext| lower.trim_end_matches('/').ends_with(ext))
@@ -92,7 +106,20 @@ pub(super) fn read_store(
             "Almanac catalogs Zarr stores; convert the file to Zarr or list it as a link".into(),
         );
     }
-    let extra = fields.extra(&[
+    let mut needs_credentials = false;
+    if public.changed() {
+        needs_credentials = true;
+        credentials_found(
+            &fields,
+            url_position,
+            &id,
+            "URL",
+            &public.removed,
+            diagnostics,
+        );
+    }
+    let mut extra = BTreeMap::new();
+    for (name, value) in fields.extra_as_written(&[
         "id",
         "name",
         "url",
@@ -101,25 +128,81 @@ pub(super) fn read_store(
         "source_url",
         "xarray_open_kwargs",
         "description",
-    ]);
-    let xarray_open_kwargs = match fields.get("xarray_open_kwargs").map(Node::to_value) {
-        Some(almanac_model::Value::Map(map)) => map,
-        _ => BTreeMap::new(),
+    ]) {
+        let single = BTreeMap::from([(name, value)]);
+        let mut removed = Vec::new();
+        let public = credentials::public_map(&single, "", &mut removed);
+        if let Some((key, _)) = single.keys().next().and_then(|k| fields.entry(k))
+            && !removed.is_empty()
+        {
+            needs_credentials = true;
+            credentials_found(&fields, key.position, &id, "field", &removed, diagnostics);
+        }
+        extra.extend(public);
+    }
+    let xarray_open_kwargs = match fields.entry("xarray_open_kwargs") {
+        Some((key, node)) => match node.to_value() {
+            almanac_model::Value::Map(map) => {
+                let mut removed = Vec::new();
+                let public = credentials::public_map(&map, "xarray_open_kwargs", &mut removed);
+                if !removed.is_empty() {
+                    needs_credentials = true;
+                    credentials_found(&fields, key.position, &id, "option", &removed, diagnostics);
+                }
+                public
+            }
+            _ => BTreeMap::new(),
+        },
+        None => BTreeMap::new(),
     };
+    let name = fields.string("name", diagnostics);
+    let description = fields.string("description", diagnostics);
+    let source = fields.string("source", diagnostics);
+    let source_url = fields.string("source_url", diagnostics);
+    // A local folder is opened by its public path: a token means nothing to a file system.
+    let access = public.changed().then(|| StoreAccess {
+        url: written,
+        local_path: local_path.clone(),
+    });
     Some(Store {
         id,
-        name: fields.string("name", diagnostics),
-        description: fields.string("description", diagnostics),
+        name,
+        description,
         url,
         scheme,
         local_path,
         public: fields.bool("public", diagnostics),
-        source: fields.string("source", diagnostics),
-        source_url: fields.string("source_url", diagnostics),
+        source,
+        source_url,
         xarray_open_kwargs,
         extra,
         crawl: None,
+        needs_credentials,
+        access,
     })
+}
+
+/// The `store-credentials` warning: what was removed (by name, never by value) and where.
+fn credentials_found(
+    fields: &Reader<'_>,
+    position: Position,
+    id: &str,
+    what: &str,
+    removed: &[String],
+    diagnostics: &mut Diagnostics,
+) {
+    diagnostics
+        .warning(
+            "store-credentials",
+            fields.at(position),
+            format!(
+                "the {what} of store `{id}` carries credentials ({}); they are left out of every page, STAC file, graph, index and message, and the store is described as needing credentials",
+                removed.join(", ")
+            ),
+        )
+        .help = Some(
+        "publish the store without credentials; give the crawler its credentials through the environment (AWS_*, GOOGLE_*, AZURE_* variables) and rotate any secret that was committed".into(),
+    );
 }
 
 /// The scheme of a store URL and, for local stores, the path relative to the content folder.
@@ -173,6 +256,7 @@ pub fn join_relative(base_dir: &str, relative: &str) -> String {
 #[must_use]
 pub fn repository_of(url: &str) -> Option<String> {
     let rest = url.strip_prefix("https://github.com/")?;
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
     let mut parts = rest.split('/');
     let owner = parts.next()?;
     let repo = parts.next()?;
@@ -202,6 +286,10 @@ mod tests {
             repository_of("https://github.com/leap-stc/OSTIA_REP/blob/main/feedstock/meta.yaml")
                 .as_deref(),
             Some("https://github.com/leap-stc/OSTIA_REP")
+        );
+        assert_eq!(
+            repository_of("https://github.com/o/r?token=SECRET-fake").as_deref(),
+            Some("https://github.com/o/r")
         );
     }
 }

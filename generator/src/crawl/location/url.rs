@@ -69,105 +69,52 @@ impl<'a> UrlParts<'a> {
     }
 }
 
-fn is_secret_parameter(name: &str) -> bool {
-    const WORDS: [&str; 8] = [
-        "sig",
-        "token",
-        "credential",
-        "secret",
-        "password",
-        "key",
-        "auth",
-        "session",
-    ];
-    let name = name.to_ascii_lowercase();
-    WORDS.iter().any(|w| name.contains(w))
-}
-
-/// `url` with user info and secret query values (signatures, tokens, keys) replaced by `***`.
-/// Local paths are returned as they are.
+/// `url` without user info and secret query values (signatures, tokens, keys): the public form
+/// of [`crate::credentials::public_url`]. Local paths are returned as they are.
 #[must_use]
 pub fn redact_url(url: &str) -> String {
-    let Some(parts) = UrlParts::split(url) else {
-        return url.to_owned();
-    };
-    let mut out = format!("{}://", &url[..parts.scheme.len()]);
-    match parts.userinfo {
-        Some(info) if parts.userinfo_is_container() => {
-            let user = info.split_once(':').map_or(info, |(user, _)| user);
-            out.push_str(user);
-            if info.contains(':') {
-                out.push_str(":***");
-            }
-            out.push('@');
-        }
-        Some(_) => out.push_str("***@"),
-        None => {}
-    }
-    out.push_str(parts.host);
-    out.push_str(parts.path);
-    if let Some(query) = parts.query {
-        out.push('?');
-        let redacted: Vec<String> = query
-            .split('&')
-            .map(|pair| match pair.split_once('=') {
-                Some((name, _)) if is_secret_parameter(name) => format!("{name}=***"),
-                _ => pair.to_owned(),
-            })
-            .collect();
-        out.push_str(&redacted.join("&"));
-    }
-    if let Some(fragment) = parts.fragment {
-        out.push('#');
-        out.push_str(fragment);
-    }
-    out
+    crate::credentials::public_url(url).url
 }
 
-/// The secrets written into `url`: its password (or all of its user info) and the values of
-/// secret query parameters, raw and percent-decoded.
+/// The secrets written into `url`: its password (or all of its user info), the values of
+/// secret query and fragment parameters, and every other piece of it that its public form leaves
+/// out — raw and percent-decoded.
 pub(super) fn url_secrets(url: &str) -> Vec<String> {
-    let Some(parts) = UrlParts::split(url) else {
-        return Vec::new();
-    };
     let mut secrets = Vec::new();
-    if let Some(info) = parts.userinfo {
-        match info.split_once(':') {
-            Some((_, password)) => secrets.push(password.to_owned()),
-            None if !parts.userinfo_is_container() => secrets.push(info.to_owned()),
-            None => {}
+    if let Some(parts) = UrlParts::split(url) {
+        if let Some(info) = parts.userinfo {
+            match info.split_once(':') {
+                Some((_, password)) => secrets.push(password.to_owned()),
+                None if !parts.userinfo_is_container() => secrets.push(info.to_owned()),
+                None => {}
+            }
+        }
+        let parameters = parts.query.into_iter().chain(parts.fragment);
+        for pair in parameters.flat_map(|text| text.split(['&', ';'])) {
+            if let Some((name, value)) = pair.split_once('=')
+                && crate::credentials::is_secret_parameter(name)
+            {
+                secrets.push(value.to_owned());
+            }
         }
     }
-    for pair in parts.query.unwrap_or_default().split('&') {
-        if let Some((name, value)) = pair.split_once('=')
-            && is_secret_parameter(name)
-        {
-            secrets.push(value.to_owned());
-        }
-    }
+    // Whatever the public form drops (a withheld URL drops everything but its scheme).
+    secrets.extend(crate::credentials::left_out(url));
     let decoded: Vec<String> = secrets
         .iter()
         .filter_map(|s| percent_decode(s).ok())
         .collect();
     secrets.extend(decoded);
+    secrets.sort();
+    secrets.dedup();
     secrets
 }
 
-/// `text` with each of `secrets` (longest first; very short ones are ignored) replaced by `***`.
+/// `text` with each of `secrets` replaced by `***` (see [`crate::credentials::redact`]), and
+/// every URL in it that still carries credentials (a short password, a request URL an error
+/// repeats) in its public form.
 pub(super) fn redact_text(text: &str, secrets: &[String]) -> String {
-    let mut secrets: Vec<&str> = secrets
-        .iter()
-        .map(String::as_str)
-        .filter(|s| s.len() >= 4)
-        .collect();
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    let mut text = text.to_owned();
-    for secret in secrets {
-        if text.contains(secret) {
-            text = text.replace(secret, "***");
-        }
-    }
-    text
+    crate::credentials::redact(text, secrets)
 }
 
 /// An error and its sources on one line, without repeating what an outer message already says.
@@ -223,17 +170,17 @@ mod tests {
     fn redacts_user_info_and_secret_query_values() {
         assert_eq!(
             redact_url("https://user:pa55word@example.org/a.zarr"),
-            "https://***@example.org/a.zarr"
+            "https://example.org/a.zarr"
         );
         assert_eq!(
             redact_url(
                 "https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4&X-Amz-Credential=AKIA%2F1&X-Amz-Signature=abcdef#f"
             ),
-            "https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4&X-Amz-Credential=***&X-Amz-Signature=***#f"
+            "https://b.s3.amazonaws.com/k#f"
         );
         assert_eq!(
             redact_url("az://container/x?sv=2022&sig=c2VjcmV0&token=t0ken"),
-            "az://container/x?sv=2022&sig=***&token=***"
+            "az://container/x"
         );
         assert_eq!(
             redact_url("abfss://fs@account.dfs.core.windows.net/p"),
@@ -241,6 +188,16 @@ mod tests {
         );
         assert_eq!(redact_url("data/x.zarr"), "data/x.zarr");
         assert_eq!(redact_url("s3://bucket/key"), "s3://bucket/key");
+    }
+
+    #[test]
+    fn short_secrets_in_urls_of_messages_are_removed_too() {
+        let secrets = url_secrets("http://me:pw@h/x?token=abc");
+        let text = "Error performing GET http://me:pw@h/x/.zmetadata?token=abc&v=1: 403";
+        assert_eq!(
+            redact_text(text, &secrets),
+            "Error performing GET http://h/x/.zmetadata?v=1: 403"
+        );
     }
 
     #[test]
