@@ -15,8 +15,9 @@
 //!   are not;
 //! - every JSON file and JSON-LD block parses, and no HTML or SVG file holds executable content.
 //!
-//! Then every page of every case is loaded in headless Chromium with a dialog hook
-//! (`tests/browser/site_xss.mjs`): no script from content runs.
+//! Then every distinct HTML page and SVG file of every case is loaded in headless Chromium with
+//! the pages' Content-Security-Policy bypassed and a dialog hook (`tests/browser/site_xss.mjs`):
+//! no script from content runs, even where the policy would have stopped it.
 
 mod cases;
 
@@ -534,14 +535,23 @@ fn no_page_of_any_hostile_case_runs_script_in_chromium() {
     // One site folder holding every case's output, so that one Chromium visits them all.
     let sites = tempfile::tempdir().expect("tempdir");
     let mut pages = Vec::new();
+    // Most cases share pages byte for byte (the same small library around one attack): a page
+    // is loaded once per distinct content, which behaves the same wherever it is served from.
+    let mut seen = std::collections::HashSet::new();
     for (case, _, public) in results() {
         if !public.is_dir() {
             continue;
         }
         let target = sites.path().join(case);
         copy_tree(public, &target);
-        for (relative, _) in output_files(&target) {
+        for (relative, path) in output_files(&target) {
             if relative.ends_with(".html") || relative.ends_with(".svg") {
+                let bytes = fs::read(&path).unwrap_or_default();
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                std::hash::Hash::hash(&bytes, &mut hasher);
+                if !seen.insert(std::hash::Hasher::finish(&hasher)) {
+                    continue;
+                }
                 let page = format!("{case}/{}", relative.trim_end_matches("index.html"));
                 pages.push(percent_encode(&page));
             }
@@ -552,6 +562,8 @@ fn no_page_of_any_hostile_case_runs_script_in_chromium() {
         .arg(repo().join("tests/browser/site_xss.mjs"))
         .arg(sites.path())
         .args(&pages)
+        .env("ALMANAC_XSS_BYPASS_ONLY", "1")
+        .env("ALMANAC_XSS_SETTLE_MS", "25")
         .output()
         .expect("node runs");
     let report = format!(
