@@ -121,6 +121,11 @@ pub(super) fn bib_entries(
     };
     let (entries, problems) = bibtex::parse_limited(&text, 0, paths.limits.bibtex_macro_bytes);
     for problem in problems {
+        // An entry without a key gets an empty id, which resolve reports (`empty-id`) at the
+        // same place: one problem, one diagnostic.
+        if problem.kind == bibtex::ProblemKind::MissingKey {
+            continue;
+        }
         let code = match problem.kind {
             bibtex::ProblemKind::MacroBudget => "bibtex-macro-budget",
             _ => "bibtex",
