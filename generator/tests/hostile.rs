@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use cases::{BIN, expected_exit, lines, name};
+use cases::{BIN, copy_tree, expected_exit, lines, name};
 use serde_json::Value;
 
 /// Address space a command may map. Far above the RSS budget: threads and allocator arenas
@@ -134,26 +134,6 @@ fn snapshot(dir: &Path, skip: &[&str]) -> BTreeMap<String, Entry> {
     let mut out = BTreeMap::new();
     walk(dir, "", skip, &mut out);
     out
-}
-
-/// Copies a tree, keeping symbolic links as links (a hostile case's links must still point
-/// where the attacker made them point).
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for entry in fs::read_dir(from).expect("read_dir") {
-        let entry = entry.expect("entry");
-        let path = entry.path();
-        let target = to.join(entry.file_name());
-        let kind = entry.file_type().expect("file type");
-        if kind.is_symlink() {
-            let link = fs::read_link(&path).expect("read_link");
-            std::os::unix::fs::symlink(link, &target).expect("symlink");
-        } else if kind.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            fs::copy(&path, &target).expect("copy");
-        }
-    }
 }
 
 /// Every regular file under `dir` (no links followed), `/`-separated relative path first.

@@ -46,23 +46,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 /// `/etc`: the case has more `../` than `to` has folders) and its theme named absolutely.
 #[cfg(unix)]
 fn copy_case(case: &Path, to: &Path) {
-    fn copy(from: &Path, to: &Path) {
-        fs::create_dir_all(to).expect("mkdir");
-        for entry in fs::read_dir(from).expect("read_dir").flatten() {
-            let path = entry.path();
-            let target = to.join(entry.file_name());
-            let kind = entry.file_type().expect("file type");
-            if kind.is_symlink() {
-                let link = fs::read_link(&path).expect("read_link");
-                std::os::unix::fs::symlink(link, &target).expect("symlink");
-            } else if kind.is_dir() {
-                copy(&path, &target);
-            } else {
-                fs::copy(&path, &target).expect("copy");
-            }
-        }
-    }
-    copy(case, to);
+    cases::copy_tree(case, to);
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../themes/default");
     let config = fs::read_to_string(to.join("almanac.toml")).expect("almanac.toml");
     let config = config.replace(

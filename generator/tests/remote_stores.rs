@@ -5,6 +5,8 @@
 //!
 //! Needs `.venv`: run `scripts/setup-python.sh` (scripts/test.sh does).
 
+mod cases;
+
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path as FsPath, PathBuf};
@@ -463,20 +465,6 @@ fn crawl_summary(stderr: &str) -> (usize, usize, usize, u64) {
     )
 }
 
-/// A copy of a store folder.
-fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir") {
-        let path = entry.expect("entry").path();
-        let target = to.join(path.file_name().expect("name"));
-        if path.is_dir() {
-            copy_folder(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).expect("copy");
-        }
-    }
-}
-
 /// Crawls the same stores locally, from moto (as `s3://`, signed with credentials from the
 /// environment) and over HTTP, through whole builds of the `almanac` binary: the facts must be
 /// the same wherever a store lives, and a second build with the cache reads nothing from either
@@ -540,7 +528,7 @@ fn whole_crawls_from_s3_and_http_equal_local_crawls() {
                 "local" => {
                     let relative = path.strip_prefix(&data).expect("under content/data");
                     let copy = root.join("content/data").join(relative);
-                    copy_folder(path, &copy);
+                    cases::copy_tree(path, &copy);
                     copy.to_string_lossy().into_owned()
                 }
                 "s3" => format!("s3://{BUCKET}/{name}"),

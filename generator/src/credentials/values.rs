@@ -14,30 +14,19 @@ use super::public_text;
 /// Each removal is recorded in `removed` as a path (`storage_options.secret`).
 #[must_use]
 pub fn public_value(value: &Value, path: &str, removed: &mut Vec<String>) -> Value {
-    match value {
-        Value::String(text) => match public_text(text) {
-            Some(public) => {
-                removed.push(path.to_owned());
-                Value::String(public)
-            }
-            None => value.clone(),
-        },
-        Value::List(items) => Value::List(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| public_value(item, &format!("{path}[{i}]"), removed))
-                .collect(),
-        ),
-        Value::Map(map) => Value::Map(public_map(map, path, removed)),
-        _ => value.clone(),
-    }
+    public_strings(value, path, removed, true)
 }
 
 /// `value` with the URLs in its strings, at any depth, replaced by their public form (names are
 /// not looked at: for fields that are not options). Each change is recorded in `removed`.
 #[must_use]
 pub fn public_urls(value: &Value, path: &str, removed: &mut Vec<String>) -> Value {
+    public_strings(value, path, removed, false)
+}
+
+/// The walk behind [`public_value`] (`by_name`: secret entries of maps are dropped too) and
+/// [`public_urls`].
+fn public_strings(value: &Value, path: &str, removed: &mut Vec<String>, by_name: bool) -> Value {
     match value {
         Value::String(text) => match public_text(text) {
             Some(public) => {
@@ -50,16 +39,15 @@ pub fn public_urls(value: &Value, path: &str, removed: &mut Vec<String>) -> Valu
             items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| public_urls(item, &format!("{path}[{i}]"), removed))
+                .map(|(i, item)| public_strings(item, &format!("{path}[{i}]"), removed, by_name))
                 .collect(),
         ),
+        Value::Map(map) if by_name => Value::Map(public_map(map, path, removed)),
         Value::Map(map) => Value::Map(
             map.iter()
                 .map(|(name, item)| {
-                    (
-                        name.clone(),
-                        public_urls(item, &format!("{path}.{name}"), removed),
-                    )
+                    let here = format!("{path}.{name}");
+                    (name.clone(), public_strings(item, &here, removed, false))
                 })
                 .collect(),
         ),

@@ -138,12 +138,19 @@ pub fn check_expected_lines(case: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Copies a tree, keeping symbolic links as links (a hostile case's links must still point
+/// where the attacker made them point).
 pub fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).expect("mkdir");
     for entry in fs::read_dir(from).expect("read_dir") {
-        let path = entry.expect("entry").path();
-        let target = to.join(path.file_name().expect("file name"));
-        if path.is_dir() {
+        let entry = entry.expect("entry");
+        let path = entry.path();
+        let target = to.join(entry.file_name());
+        let kind = entry.file_type().expect("file type");
+        if kind.is_symlink() {
+            let link = fs::read_link(&path).expect("read_link");
+            std::os::unix::fs::symlink(link, &target).expect("symlink");
+        } else if kind.is_dir() {
             copy_tree(&path, &target);
         } else {
             fs::copy(&path, &target).expect("copy");
