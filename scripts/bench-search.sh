@@ -2,7 +2,7 @@
 # Search benchmark: Almanac's static index beside Pagefind on the same site.
 #   1. generates a synthetic library of N datasets (default 10,000; meta.yaml + catalog.yaml
 #      each, remote stores that an offline build does not read),
-#   2. builds it with `almanac build` (with the front end from web/dist),
+#   2. builds it with `almanac build` (theme and front end from the binary),
 #   3. runs `pagefind --site` on the same built HTML,
 #   4. counts the title words and adjacent word pairs whose type-ahead query is answered by
 #      its term shards alone (model/examples/card_coverage.rs),
@@ -35,13 +35,11 @@ else
     work="$(mktemp -d /tmp/almanac-bench-search.XXXXXX)"
     trap 'rm -rf "$work"' EXIT
 fi
-mkdir -p "$work/web"
-cp -r web/dist "$work/web/dist"
 
 say "generating $count datasets in $work"
-python3 - "$work" "$count" "$root/themes/default" <<'PY'
+python3 - "$work" "$count" <<'PY'
 import random, sys, os
-work, count, theme = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+work, count = sys.argv[1], int(sys.argv[2])
 rng = random.Random(7)
 variables = [
     ("sea surface temperature", "sea_surface_temperature", "tos"),
@@ -106,7 +104,7 @@ for i in range(count):
         f.write("tags:\n" + "".join(f'  - "{t}"\n' for t in tags))
         f.write(f'stores:\n  - id: "{short.lower()}"\n    name: "{name}"\n    url: "s3://example-bucket/{ident}/{short}.zarr"\n    public: true\n')
 with open(os.path.join(work, "almanac.toml"), "w") as f:
-    f.write(f'[site]\ntitle = "Synthetic library"\ntheme = "{theme}"\n[build]\ncontent_dir = "content"\n'
+    f.write(f'[site]\ntitle = "Synthetic library"\n[build]\ncontent_dir = "content"\n'
             f'output_dir = "public"\n[crawl]\noffline = true\n')
 PY
 

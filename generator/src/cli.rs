@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// Exit codes: 0 = no content errors (warnings allowed), 1 = content errors,
 /// 2 = usage, configuration or environment failure.
 #[derive(Debug, Parser)]
-#[command(name = "almanac", version, about, long_about = None)]
+#[command(name = "almanac", version = VERSION, about, long_about = None)]
 pub struct Cli {
     /// Project folder (where almanac.toml is).
     #[arg(
@@ -35,6 +35,9 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// `almanac --version`: the release and the front end the binary carries (see `build.rs`).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), ", ", env!("ALMANAC_FRONT_END"));
+
 /// Diagnostic output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -42,6 +45,8 @@ pub enum Format {
     Human,
     /// A JSON array on stdout, for CI.
     Json,
+    /// GitHub Actions annotations on stdout (`::error file=…,line=…::…`), for pull requests.
+    Github,
 }
 
 /// How `almanac query` prints results.
@@ -58,6 +63,14 @@ pub enum ResultsFormat {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start a new library: almanac.toml with every setting, example content of each kind,
+    /// a .gitignore and GitHub workflows (build and deploy to Pages; check pull requests).
+    /// Never overwrites a file.
+    Init {
+        /// The folder to create it in (default: the project folder, `-C`, else `.`).
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Build the site from the content folder into the output folder.
     Build {
         /// Output folder (default: build.output_dir from almanac.toml, else public/).
@@ -69,6 +82,9 @@ pub enum Command {
         /// Read every store again, ignoring the crawl cache (which is then replaced).
         #[arg(long)]
         refresh: bool,
+        /// Read no remote store (they are reported as skipped); local stores are still read.
+        #[arg(long)]
+        offline: bool,
     },
     /// Validate content without writing a site. With paths, check only those
     /// files or feedstock folders (for a feedstock's own CI).
@@ -79,6 +95,9 @@ pub enum Command {
         /// Read every store again, ignoring the crawl cache (which is then replaced).
         #[arg(long)]
         refresh: bool,
+        /// Read no remote store (they are reported as skipped); local stores are still read.
+        #[arg(long)]
+        offline: bool,
     },
     /// Print the facts of one Zarr store (a path or an s3://, gs://, az://, https:// URL),
     /// with the `[crawl]` settings of almanac.toml.

@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod init;
 mod inspect;
 mod query;
 mod search;
@@ -21,12 +22,24 @@ use crate::cli::{Cli, Command, Format};
 /// Failures of the environment or configuration (exit code 2).
 pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
+        Command::Init { dir } => init::run(cli, dir.as_deref()),
         Command::Build {
             output,
             base_url,
             refresh,
-        } => build::run(cli, output.as_deref(), base_url.as_deref(), *refresh),
-        Command::Check { paths, refresh } => check::run(cli, paths, *refresh),
+            offline,
+        } => build::run(
+            cli,
+            output.as_deref(),
+            base_url.as_deref(),
+            *refresh,
+            *offline,
+        ),
+        Command::Check {
+            paths,
+            refresh,
+            offline,
+        } => check::run(cli, paths, *refresh, *offline),
         Command::Serve { port, output } => serve::run(cli, *port, output.as_deref()),
         Command::Search { query, limit } => search::run(cli, query, *limit),
         Command::Inspect { url } => inspect::run(cli, url),
@@ -49,9 +62,10 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 fn report(cli: &Cli, diagnostics: &Diagnostics) -> ExitCode {
     match cli.format {
         Format::Json => println!("{}", diagnostics.to_json()),
+        Format::Github => print!("{}", diagnostics.to_github(cli.verbose)),
         Format::Human => eprint!("{}", diagnostics.to_text(cli.verbose)),
     }
-    if !cli.quiet && cli.format == Format::Human {
+    if !cli.quiet && cli.format != Format::Json {
         eprintln!("{}", diagnostics.summary());
     }
     if diagnostics.has_errors() {

@@ -359,7 +359,8 @@ async fn crawl_target(
                     .to_owned(),
                 code,
                 message.clone(),
-                true,
+                // An unreachable host is the build's network, not the content.
+                code != code::HOST_UNREACHABLE,
             ));
             outcome.crawl = Crawl::Failed { reason: message };
         }

@@ -296,6 +296,46 @@ impl Diagnostics {
         out
     }
 
+    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…,title=…::message`), one
+    /// per line, so that a check on a pull request marks the lines it is about. Notes become
+    /// `::notice` only when `verbose`.
+    #[must_use]
+    pub fn to_github(&self, verbose: bool) -> String {
+        // https://docs.github.com/actions/reference/workflow-commands-for-github-actions:
+        // `%`, CR and LF are escaped in the message, and also `:` and `,` in properties.
+        let data = |text: &str| {
+            text.replace('%', "%25")
+                .replace('\r', "%0D")
+                .replace('\n', "%0A")
+        };
+        let property = |text: &str| data(text).replace(':', "%3A").replace(',', "%2C");
+        let mut out = String::new();
+        for diagnostic in &self.items {
+            let level = match diagnostic.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Note if verbose => "notice",
+                Severity::Note => continue,
+            };
+            let mut properties = format!("file={}", property(&diagnostic.location.file));
+            if let Some(position) = diagnostic.location.position {
+                let _ = write!(
+                    properties,
+                    ",line={},col={}",
+                    position.line, position.column
+                );
+            }
+            let _ = write!(properties, ",title={}", property(diagnostic.code));
+            let mut message = diagnostic.message.clone();
+            if let Some(help) = &diagnostic.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            let _ = writeln!(out, "::{level} {properties}::{}", data(&message));
+        }
+        out
+    }
+
     /// The JSON array that `--format json` prints.
     #[must_use]
     pub fn to_json(&self) -> String {
@@ -367,6 +407,34 @@ mod tests {
             "content/papers/a.md:7:3: error[unknown-reference]: no dataset `x`\n  = help: known datasets: y\n"
         );
         assert!(diagnostics.has_errors());
+    }
+
+    #[test]
+    fn github_annotations_escape_what_would_end_a_property_or_a_line() {
+        let mut diagnostics = Diagnostics::new();
+        diagnostics
+            .warning(
+                "host-unreachable",
+                Location::file("https://a.example/x,y.zarr"),
+                "cannot reach it: 100% down\nreally",
+            )
+            .help = Some("try later".into());
+        diagnostics.error(
+            "schema",
+            Location::at("content/papers/a.md", Position::new(7, 3)),
+            "year: found \"twenty\"",
+        );
+        diagnostics.note("unknown-file", Location::file("x.txt"), "ignored");
+        assert_eq!(
+            diagnostics.to_github(false),
+            "::warning file=https%3A//a.example/x%2Cy.zarr,title=host-unreachable::cannot reach it: 100%25 down%0Areally%0Ahelp: try later\n\
+             ::error file=content/papers/a.md,line=7,col=3,title=schema::year: found \"twenty\"\n"
+        );
+        assert!(
+            diagnostics
+                .to_github(true)
+                .contains("::notice file=x.txt,title=unknown-file::ignored")
+        );
     }
 
     #[test]

@@ -12,12 +12,14 @@ pub mod content;
 pub mod crawl;
 pub mod credentials;
 pub mod diagnostics;
+pub mod embedded;
 pub mod error;
 pub mod graph;
 pub mod links;
 pub mod output;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
 pub mod search;
 pub mod site;
 pub mod stac;
@@ -80,14 +82,19 @@ impl BuildOptions {
             .unwrap_or_else(|| self.root.join(&self.config.build.output_dir))
     }
 
-    /// The theme folder: a folder of `root/themes/`, or a path.
+    /// The theme folder laid over the built-in theme: a folder of `root/themes/`, or a path.
+    /// `None` for `theme = "default"` (or an empty setting) without a `themes/default/`
+    /// folder: the built-in theme alone.
     #[must_use]
-    pub fn theme_dir(&self) -> PathBuf {
-        let named = self.root.join("themes").join(&self.config.site.theme);
-        if named.is_dir() {
-            named
+    pub fn theme_dir(&self) -> Option<PathBuf> {
+        let theme = self.config.site.theme.trim();
+        let named = self.root.join("themes").join(theme);
+        if theme.is_empty() || (theme == "default" && !named.is_dir()) {
+            None
+        } else if named.is_dir() {
+            Some(named)
         } else {
-            self.root.join(&self.config.site.theme)
+            Some(self.root.join(theme))
         }
     }
 }
@@ -185,12 +192,13 @@ pub fn load_library_with_crawl(
 /// previous output is then left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let (library, mut diagnostics) = load_library(options);
-    let theme = render::Theme::load(&options.theme_dir(), Some(&options.root.join("templates")))?;
+    let theme_dir = options.theme_dir();
+    let theme = render::Theme::load(theme_dir.as_deref(), Some(&options.root.join("templates")))?;
     let output_dir = options.output_dir();
-    output::Output::guard(
-        &output_dir,
-        &[&options.root, &options.content_dir(), &options.theme_dir()],
-    )?;
+    let content_dir = options.content_dir();
+    let mut kept: Vec<&Path> = vec![&options.root, &content_dir];
+    kept.extend(theme_dir.as_deref());
+    output::Output::guard(&output_dir, &kept)?;
     let mut output = output::Output::start(&output_dir)?;
     match write_site(options, &library, &theme, &mut output) {
         Ok(()) => {
@@ -249,14 +257,12 @@ fn write_site(
     theme: &render::Theme,
     output: &mut output::Output,
 ) -> Result<()> {
-    let web_dist = options.root.join("web").join("dist");
-    let app =
-        web_dist.join("almanac_web.js").is_file() && web_dist.join("almanac_web_bg.wasm").is_file();
+    // The front end is always part of the site: the binary carries it (`embedded`).
     let links = links::Links::new(library);
-    site::write(options, library, &links, theme, app, output)?;
+    site::write(options, library, &links, theme, true, output)?;
     theme.copy_static(output)?;
-    if app {
-        render::copy_tree(&web_dist, "app", output)?;
+    for (path, bytes) in embedded::APP {
+        output.write(&format!("app/{path}"), bytes)?;
     }
     stac::write(options, library, &links, output)?;
     graph::write(library, &links, &options.config, output)?;

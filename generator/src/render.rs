@@ -9,19 +9,16 @@ mod map;
 pub mod markdown;
 mod page;
 mod snippets;
+mod theme;
 mod views;
-
-use std::fs;
-use std::path::{Path, PathBuf};
 
 use std::collections::BTreeMap;
 
 use almanac_model::{EntityKind, EntityRef, Library};
-use serde_json::{Value, json};
-use tera::{Context, Tera};
+use serde_json::json;
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::links::Links;
 use crate::output::Output;
 
@@ -29,9 +26,11 @@ pub use dataset::built_at as dataset_built_at;
 pub use lists::{PAGE_SIZE, kind_folder_names, slug};
 pub use map::extent_svg;
 pub use page::content_security_policy;
+pub use theme::{BUILT_IN as BUILT_IN_THEME, Theme};
 pub use views::entity_view;
 
-/// Templates every theme provides.
+/// The templates of a theme: the built-in theme has them all, and a theme folder or the
+/// site's `templates/` may replace any of them.
 pub const TEMPLATES: &[&str] = &[
     "base.html",
     "home.html",
@@ -49,149 +48,6 @@ pub const TEMPLATES: &[&str] = &[
     "404.html",
     "search.html",
 ];
-
-/// A loaded theme: templates (site overrides applied) and static files.
-#[derive(Debug)]
-pub struct Theme {
-    dir: PathBuf,
-    tera: Tera,
-}
-
-impl Theme {
-    /// Loads the theme in `dir`, with templates in `overrides` (the site's own
-    /// `templates/` folder) replacing the theme's of the same name.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Theme`] when a template is missing or does not parse.
-    pub fn load(dir: &Path, overrides: Option<&Path>) -> Result<Self> {
-        let theme_error = |message: String| Error::Theme {
-            theme: dir.to_path_buf(),
-            message,
-        };
-        // Every `.html` of the theme, then of the site's folder (same name replaces); the
-        // templates of TEMPLATES must exist.
-        let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
-        for folder in [
-            Some(dir.join("templates")),
-            overrides.map(Path::to_path_buf),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            for path in html_files(&folder) {
-                if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
-                    files.insert(name.to_owned(), path.clone());
-                }
-            }
-        }
-        let mut sources: Vec<(String, String)> = Vec::new();
-        for name in TEMPLATES {
-            if !files.contains_key(*name) {
-                return Err(theme_error(format!(
-                    "{}: the theme has no template `{name}`",
-                    dir.join("templates").join(name).display()
-                )));
-            }
-        }
-        for (name, path) in &files {
-            let text = fs::read_to_string(path)
-                .map_err(|e| theme_error(format!("{}: {e}", path.display())))?;
-            sources.push((name.clone(), text));
-        }
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        tera.add_raw_templates(sources)
-            .map_err(|e| theme_error(error_chain(&e)))?;
-        Ok(Self {
-            dir: dir.to_path_buf(),
-            tera,
-        })
-    }
-
-    /// True when the theme (or the site) has a template of this name.
-    #[must_use]
-    pub fn has(&self, template: &str) -> bool {
-        self.tera.get_template_names().any(|name| name == template)
-    }
-
-    /// Renders `template` with `context` (a JSON object).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Theme`] when the template fails.
-    pub fn render(&self, template: &str, context: &Value) -> Result<String> {
-        let context = Context::from_serialize(context).map_err(|e| Error::Theme {
-            theme: self.dir.clone(),
-            message: error_chain(&e),
-        })?;
-        self.tera
-            .render(template, &context)
-            .map_err(|e| Error::Theme {
-                theme: self.dir.clone(),
-                message: format!("{template}: {}", error_chain(&e)),
-            })
-    }
-
-    /// Copies the theme's `static/` folder into the output's `static/`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Io`] when a file cannot be read or written.
-    pub fn copy_static(&self, output: &mut Output) -> Result<()> {
-        copy_tree(&self.dir.join("static"), "static", output)
-    }
-}
-
-/// Copies every file under `dir` into `prefix/` of the output, in sorted order.
-///
-/// # Errors
-///
-/// [`Error::Io`] when a file cannot be read or written.
-pub fn copy_tree(dir: &Path, prefix: &str, output: &mut Output) -> Result<()> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Ok(());
-    };
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let target = format!("{prefix}/{name}");
-        if path.is_dir() {
-            copy_tree(&path, &target, output)?;
-        } else {
-            output.copy(&target, &path)?;
-        }
-    }
-    Ok(())
-}
-
-fn html_files(folder: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = fs::read_dir(folder) else {
-        return Vec::new();
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "html"))
-        .collect();
-    paths.sort();
-    paths
-}
-
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    message
-}
 
 /// An image shown for a dataset: its quicklook or the thumbnail from its content.
 #[derive(Debug, Clone, PartialEq, Eq)]

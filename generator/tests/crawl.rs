@@ -283,13 +283,9 @@ fn a_broken_store_is_a_diagnostic_and_the_page_says_so() {
         }
     };
     copy(&repo().join("tests/sites/minimal"), root);
-    let theme = repo().join("themes/default");
     std::fs::write(
         root.join("almanac.toml"),
-        format!(
-            "[site]\ntitle = \"Broken store\"\ntheme = {:?}\n",
-            theme.to_string_lossy()
-        ),
+        "[site]\ntitle = \"Broken store\"\n",
     )
     .expect("config");
     let store = root.join("content/data/broken.zarr");

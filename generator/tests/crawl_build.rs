@@ -34,10 +34,7 @@ fn site(stores: &[&str]) -> tempfile::TempDir {
     copy_tree(&repo().join("tests/sites/minimal"), root);
     std::fs::write(
         root.join("almanac.toml"),
-        format!(
-            "[site]\ntitle = \"Crawl fixture\"\ntheme = {:?}\n",
-            repo().join("themes/default").to_string_lossy()
-        ),
+        "[site]\ntitle = \"Crawl fixture\"\n",
     )
     .expect("config");
     let data = root.join("content/data/stores");

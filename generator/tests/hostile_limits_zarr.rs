@@ -142,15 +142,6 @@ fn fill_values_are_known_without_materialising_and_huge_sizes_do_not_overflow() 
 
 const MIB: u64 = 1024 * 1024;
 
-fn theme() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../themes/default")
-        .canonicalize()
-        .expect("theme folder")
-        .to_string_lossy()
-        .into_owned()
-}
-
 fn write(path: &Path, bytes: impl AsRef<[u8]>) {
     fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
     fs::write(path, bytes).expect("write");
@@ -229,10 +220,7 @@ fn many_arrays(store: &Path, count: usize) {
 fn hostile_library(root: &Path) {
     write(
         &root.join("almanac.toml"),
-        format!(
-            "[site]\ntitle = \"Hostile\"\ntheme = \"{}\"\n\n[crawl]\ncache = false\n",
-            theme()
-        ),
+        "[site]\ntitle = \"Hostile\"\n\n[crawl]\ncache = false\n",
     );
     let content = root.join("content");
     // A coordinate chunk declared as 1,000 values that inflates to 2 GiB.

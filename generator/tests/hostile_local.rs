@@ -47,13 +47,6 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 #[cfg(unix)]
 fn copy_case(case: &Path, to: &Path) {
     cases::copy_tree(case, to);
-    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../themes/default");
-    let config = fs::read_to_string(to.join("almanac.toml")).expect("almanac.toml");
-    let config = config.replace(
-        "\"../../../../themes/default\"",
-        &format!("{:?}", theme.to_string_lossy()),
-    );
-    fs::write(to.join("almanac.toml"), config).expect("almanac.toml");
 }
 
 /// What leaked from outside the library of `root` into `public` (its built site) or a
@@ -234,13 +227,9 @@ fn library(root: &Path, extra: &str) -> PathBuf {
         format!("stores:\n  - id: \"sea-ice-extent\"\n    url: \"../../data/sea-ice-extent.zarr\"\n{extra}"),
     )
     .expect("catalog.yaml");
-    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../themes/default");
     fs::write(
         root.join("almanac.toml"),
-        format!(
-            "[site]\ntitle = \"Local\"\ntheme = {:?}\n\n[crawl]\nenabled = false\n",
-            theme.to_string_lossy()
-        ),
+        "[site]\ntitle = \"Local\"\n\n[crawl]\nenabled = false\n",
     )
     .expect("almanac.toml");
     folder

@@ -100,24 +100,11 @@ impl Built {
 
 /// The repository's default theme, absolute: a copied case's relative `site.theme` would not
 /// reach it from a temporary folder.
-fn theme() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../themes/default")
-        .to_string_lossy()
-        .into_owned()
-}
 
 /// `case` copied to a temporary folder, its `site.theme` made absolute.
 fn copy_case(case: &Path) -> tempfile::TempDir {
     let root = tempfile::tempdir().expect("tempdir");
     copy_tree(case, root.path());
-    let config = root.path().join("almanac.toml");
-    let text = fs::read_to_string(&config).expect("almanac.toml");
-    fs::write(
-        &config,
-        text.replace("../../../../themes/default", &theme()),
-    )
-    .expect("write");
     root
 }
 
@@ -490,11 +477,10 @@ fn a_token_store_is_read_with_its_token_and_shown_without_it() {
     fs::write(
         root.path().join("almanac.toml"),
         format!(
-            "[site]\ntitle = \"Secrets over HTTP\"\ntheme = {:?}\n\n\
+            "[site]\ntitle = \"Secrets over HTTP\"\n\n\
              [crawl]\ntimeout_seconds = 5\nretries = 0\n\n\
              [[crawl.stores]]\nprefix = \"http://127.0.0.1:{port}/\"\nallow_http = true\n\
-             anonymous = true\n",
-            theme()
+             anonymous = true\n"
         ),
     )
     .expect("almanac.toml");

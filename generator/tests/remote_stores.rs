@@ -500,10 +500,9 @@ fn whole_crawls_from_s3_and_http_equal_local_crawls() {
     std::fs::write(
         root.join("almanac.toml"),
         format!(
-            "[site]\ntheme = {:?}\n\n[crawl]\nconcurrency = 8\n\n[[crawl.stores]]\n\
+            "[site]\n\n[crawl]\nconcurrency = 8\n\n[[crawl.stores]]\n\
              prefix = \"s3://{BUCKET}/\"\nendpoint = \"{}\"\nallow_http = true\n\n\
              [[crawl.stores]]\nprefix = \"{}/\"\nallow_http = true\n",
-            repository().join("themes/default").to_string_lossy(),
             moto.url(),
             web.url()
         ),

@@ -6,6 +6,7 @@
 //! The browser and validator checks need `bash scripts/setup-browser.sh` (Chromium, Java and
 //! tests/browser/node_modules); `scripts/test.sh` runs it first.
 
+mod links;
 mod walk;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -91,92 +92,11 @@ fn snapshots_of_the_home_page_and_two_dataset_pages() {
 }
 
 /// The value of every `attribute="…"` in `html`, unescaped.
-fn attribute_values(html: &str, attribute: &str) -> Vec<String> {
-    let needle = format!(" {attribute}=\"");
-    html.match_indices(&needle)
-        .filter_map(|(at, _)| {
-            let start = at + needle.len();
-            html[start..]
-                .find('"')
-                .map(|end| html[start..start + end].replace("&amp;", "&"))
-        })
-        .collect()
-}
-
-fn ids(html: &str) -> BTreeSet<String> {
-    attribute_values(html, "id").into_iter().collect()
-}
-
-/// Where a link from `page` points inside the site, `None` when it leaves the site.
-fn resolve(page: &str, href: &str) -> Option<(String, Option<String>)> {
-    if href.contains("://") || href.starts_with("mailto:") || href.starts_with("//") {
-        return None;
-    }
-    let (path, fragment) = match href.split_once('#') {
-        Some((p, f)) => (p, Some(f.to_owned())),
-        None => (href, None),
-    };
-    let path = path.split('?').next().unwrap_or_default();
-    let mut parts: Vec<&str> = if path.starts_with('/') {
-        Vec::new()
-    } else {
-        let mut dir: Vec<&str> = page.split('/').collect();
-        dir.pop();
-        dir
-    };
-    if path.is_empty() {
-        return Some((page.to_owned(), fragment));
-    }
-    for segment in path.trim_start_matches('/').split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut target = parts.join("/");
-    if path.ends_with('/') || target.is_empty() {
-        if !target.is_empty() {
-            target.push('/');
-        }
-        target.push_str("index.html");
-    }
-    Some((target, fragment))
-}
-
 #[test]
 fn every_internal_link_and_anchor_resolves() {
     let public = demo();
-    let all = files(public);
     let pages = html_pages(public);
-    let mut page_ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut broken = Vec::new();
-    let mut checked = 0;
-    for page in &pages {
-        let html = read(public, page);
-        let mut targets: Vec<String> = attribute_values(&html, "href");
-        targets.extend(attribute_values(&html, "src"));
-        for href in targets {
-            let Some((target, fragment)) = resolve(page, &href) else {
-                continue;
-            };
-            checked += 1;
-            if !all.contains(&target) {
-                broken.push(format!("{page}: {href} → {target} (no such file)"));
-                continue;
-            }
-            if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-                let known = page_ids
-                    .entry(target.clone())
-                    .or_insert_with(|| ids(&read(public, &target)));
-                if !known.contains(&fragment) {
-                    broken.push(format!("{page}: {href} (no id `{fragment}` in {target})"));
-                }
-            }
-        }
-    }
+    let (checked, broken) = links::broken(public);
     assert!(
         broken.is_empty(),
         "{} broken of {checked} internal links:\n{}",
@@ -314,17 +234,9 @@ fn minimal_site(dir: &Path, extra: &str) -> PathBuf {
         &repo().join("tests/sites/minimal/content"),
         &root.join("content"),
     );
-    let theme = repo().join("themes/default");
-    let config = format!(
-        "[site]\ntitle = \"Minimal Almanac\"\ntheme = {}\n{extra}",
-        toml_string(&theme.to_string_lossy())
-    );
+    let config = format!("[site]\ntitle = \"Minimal Almanac\"\n{extra}");
     fs::write(root.join("almanac.toml"), config).expect("almanac.toml");
     root
-}
-
-fn toml_string(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 #[test]
@@ -388,6 +300,64 @@ fn a_site_template_overrides_the_theme() {
         not_found.contains("static/almanac.css"),
         "still the theme's base"
     );
+}
+
+#[test]
+fn a_theme_folder_replaces_only_the_files_it_has() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = minimal_site(tmp.path(), "");
+    let config = fs::read_to_string(root.join("almanac.toml")).expect("config");
+    fs::write(
+        root.join("almanac.toml"),
+        config.replace("[site]\n", "[site]\ntheme = \"sea\"\n"),
+    )
+    .expect("write");
+    let theme = root.join("themes/sea");
+    fs::create_dir_all(theme.join("templates")).expect("mkdir");
+    fs::create_dir_all(theme.join("static/img")).expect("mkdir");
+    fs::write(
+        theme.join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block main %}<h1>Off the chart</h1>{% endblock main %}",
+    )
+    .expect("write");
+    fs::write(theme.join("static/almanac.css"), "body { color: navy }\n").expect("write");
+    fs::write(theme.join("static/img/wave.svg"), "<svg/>").expect("write");
+    let public = root.join("public");
+    let mut options = BuildOptions::for_project(&root).expect("config");
+    options.output = Some(public.clone());
+    almanac::build(&options).expect("build");
+    assert!(read(&public, "404.html").contains("<h1>Off the chart</h1>"));
+    assert_eq!(
+        read(&public, "static/almanac.css"),
+        "body { color: navy }\n"
+    );
+    assert_eq!(read(&public, "static/img/wave.svg"), "<svg/>");
+    // Everything the folder does not have comes from the built-in theme.
+    assert!(read(&public, "index.html").contains("static/almanac.css"));
+    assert!(public.join("static/almanac.js").is_file());
+    assert!(public.join("app/almanac_web_bg.wasm").is_file());
+}
+
+#[test]
+fn a_theme_that_is_not_there_stops_the_build_naming_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = minimal_site(tmp.path(), "");
+    let config = fs::read_to_string(root.join("almanac.toml")).expect("config");
+    fs::write(
+        root.join("almanac.toml"),
+        config.replace("[site]\n", "[site]\ntheme = \"missing\"\n"),
+    )
+    .expect("write");
+    let mut options = BuildOptions::for_project(&root).expect("config");
+    options.output = Some(root.join("public"));
+    let error = almanac::build(&options)
+        .expect_err("no such theme")
+        .to_string();
+    assert!(
+        error.contains("missing") && error.contains("no such folder"),
+        "{error}"
+    );
+    assert!(!root.join("public").exists(), "nothing is written");
 }
 
 #[test]

@@ -13,10 +13,12 @@ pub fn run(
     output: Option<&Path>,
     base_url: Option<&str>,
     refresh: bool,
+    offline: bool,
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let mut options = almanac::BuildOptions::for_project(&cli.root)?;
     options.use_crawl_cache(refresh);
+    options.config.crawl.offline |= offline;
     options.crawl.progress = almanac::crawl::progress::Progress::for_stderr(cli.quiet);
     options.output = output.map(Path::to_path_buf);
     if let Some(base) = base_url {

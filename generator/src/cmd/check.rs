@@ -8,10 +8,11 @@ use almanac::{Diagnostics, content, resolve};
 
 use crate::cli::Cli;
 
-pub fn run(cli: &Cli, paths: &[PathBuf], refresh: bool) -> anyhow::Result<ExitCode> {
+pub fn run(cli: &Cli, paths: &[PathBuf], refresh: bool, offline: bool) -> anyhow::Result<ExitCode> {
     if paths.is_empty() {
         let mut options = almanac::BuildOptions::for_project(&cli.root)?;
         options.use_crawl_cache(refresh);
+        options.config.crawl.offline |= offline;
         options.crawl.progress = almanac::crawl::progress::Progress::for_stderr(cli.quiet);
         let (library, diagnostics) = almanac::load_library(&options);
         let code = super::report(cli, &diagnostics);

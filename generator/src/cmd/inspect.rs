@@ -47,7 +47,7 @@ pub fn run(cli: &Cli, url: &str) -> anyhow::Result<ExitCode> {
             }
             let text = match cli.format {
                 Format::Json => format!("{}\n", serde_json::to_string_pretty(&facts)?),
-                Format::Human => human(&location.display, &facts),
+                Format::Human | Format::Github => human(&location.display, &facts),
             };
             // A closed pipe (`| head`) is not an error worth a panic.
             let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());

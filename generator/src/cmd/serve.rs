@@ -46,11 +46,14 @@ pub fn run(cli: &Cli, port: Option<u16>, output: Option<&Path>) -> anyhow::Resul
     let mut watcher =
         notify::recommended_watcher(events).context("cannot watch files for changes")?;
     for path in [
-        options.content_dir(),
+        Some(options.content_dir()),
         options.theme_dir(),
-        options.root.join("templates"),
-        options.root.join("almanac.toml"),
-    ] {
+        Some(options.root.join("templates")),
+        Some(options.root.join("almanac.toml")),
+    ]
+    .into_iter()
+    .flatten()
+    {
         if path.exists() {
             watcher
                 .watch(&path, RecursiveMode::Recursive)
@@ -68,6 +71,7 @@ pub fn run(cli: &Cli, port: Option<u16>, output: Option<&Path>) -> anyhow::Resul
         command: crate::cli::Command::Check {
             paths: Vec::new(),
             refresh: false,
+            offline: false,
         },
     };
     std::thread::spawn(move || {

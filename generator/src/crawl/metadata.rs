@@ -61,6 +61,10 @@ pub mod code {
     /// The object store failed (network, permissions; fatal). The message holds the store's
     /// error text.
     pub const STORE_ERROR: &str = "store-error";
+    /// The store's host could not be reached at all (no network, DNS failure, connection
+    /// refused or timed out, after the retries): a warning, not a content error — the same
+    /// content builds where there is a network. The store is not described in this build.
+    pub const HOST_UNREACHABLE: &str = "host-unreachable";
     /// An array uses a codec zarrs cannot decode: its metadata is kept, its values cannot be read.
     pub const UNKNOWN_CODEC: &str = "unknown-codec";
     /// An array's data type is one zarrs cannot decode: metadata kept, values unreadable.

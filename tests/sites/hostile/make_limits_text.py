@@ -14,7 +14,6 @@ HERE = Path(__file__).resolve().parent
 
 CONFIG = """[site]
 title = "Hostile fixture"
-theme = "../../../../themes/default"
 
 # These cases test content limits; their stores are not real.
 [crawl]

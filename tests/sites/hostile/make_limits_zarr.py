@@ -55,7 +55,7 @@ stores:
 
 def config(limits: dict) -> str:
     text = (
-        '[site]\ntitle = "Hostile fixture"\ntheme = "../../../../themes/default"\n\n'
+        '[site]\ntitle = "Hostile fixture"\n\n'
         "# Crawled every time: no cache folder left in the fixture.\n[crawl]\ncache = false\n"
     )
     if limits:

@@ -128,6 +128,11 @@ impl Reader {
             Ok(Ok(bytes)) => Ok(Some(bytes)),
             Ok(Err(seen)) => Err(too_big(seen)),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(error) if unreachable(&error) => Err(MetadataProblem::new(
+                self.key(node, file),
+                code::HOST_UNREACHABLE,
+                format!("cannot reach the store's host: {error}"),
+            )),
             Err(error) => Err(MetadataProblem::new(
                 self.key(node, file),
                 code::STORE_ERROR,
@@ -317,4 +322,18 @@ mod tests {
         );
         assert_eq!(reader.requests(), 3);
     }
+}
+
+/// True when `error` is the network failing before any answer came (connecting, resolving the
+/// host, or a timeout), not the store answering with an error.
+fn unreachable(error: &object_store::Error) -> bool {
+    use object_store::client::{HttpError, HttpErrorKind};
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = source {
+        if let Some(http) = cause.downcast_ref::<HttpError>() {
+            return matches!(http.kind(), HttpErrorKind::Connect | HttpErrorKind::Timeout);
+        }
+        source = cause.source();
+    }
+    false
 }
