@@ -19,6 +19,8 @@ pub struct Config {
     pub serve: Serve,
     /// Reading Zarr stores.
     pub crawl: crate::crawl::location::CrawlSettings,
+    /// Feedstocks fetched over HTTP(S).
+    pub sources: crate::sources::SourcesSettings,
     /// Bounds on the work one content file may cause.
     pub limits: Limits,
 }

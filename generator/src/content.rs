@@ -2,7 +2,8 @@
 //! every entity, with their references still as written, and diagnostics.
 //!
 //! Files are read as they are; nothing here touches the network or another
-//! stage. Resolution of references happens in [`crate::resolve`].
+//! stage (feedstocks fetched by [`crate::sources`] arrive here as text).
+//! Resolution of references happens in [`crate::resolve`].
 
 pub mod bibtex;
 pub mod boundary;
@@ -30,7 +31,8 @@ use crate::content::license::Normalized;
 use crate::diagnostics::{Diagnostics, Location};
 
 pub use walk::{
-    FileKind, load, load_dataset_folder, load_file, load_kind_folder, load_with_limits, sniff,
+    FileKind, RemoteFeedstock, load, load_dataset_folder, load_file, load_kind_folder,
+    load_with_limits, parse_document, push_remote_feedstock, sniff,
 };
 
 /// An entity as loaded, with the references and people it names still unresolved.

@@ -355,6 +355,20 @@ impl Diagnostics {
     }
 }
 
+/// How diagnostics show an entity's `source_file`: under the content folder's `label`
+/// (`content/datasets/x/meta.yaml`), except a URL (a feedstock fetched by the sources stage),
+/// which is shown as it is.
+#[must_use]
+pub fn source_shown(label: &str, source_file: &str) -> String {
+    if label.is_empty() || source_file.contains("://") {
+        source_file.to_owned()
+    } else if source_file.is_empty() {
+        label.to_owned()
+    } else {
+        format!("{}/{source_file}", label.trim_end_matches('/'))
+    }
+}
+
 /// Displays `path` relative to `base` when it lies inside it, with `/` separators.
 #[must_use]
 pub fn display_path(path: &Path, base: &Path) -> String {

@@ -3,7 +3,8 @@
 //!
 //! The pipeline is a chain of stages over plain data, each pushing content
 //! problems into one [`Diagnostics`] list:
-//! [`content`] (read files) → [`resolve`] (link entities) → outputs
+//! [`content`] (read files; [`sources`] fetches listed feedstocks) → [`resolve`] (link
+//! entities) → outputs
 //! ([`render`] pages, `library.json`, the front end's entity index). STAC,
 //! the graph and the search index plug in after `resolve` the same way.
 
@@ -22,6 +23,7 @@ pub mod resolve;
 pub mod scaffold;
 pub mod search;
 pub mod site;
+pub mod sources;
 pub mod stac;
 pub mod thumbnail;
 
@@ -129,7 +131,8 @@ pub fn load_library_with_crawl(
     let mut diagnostics = Diagnostics::new();
     let content_dir = options.content_dir();
     let label = diagnostics::display_path(&content_dir, &options.root);
-    let loaded = if content_dir.exists()
+    let sources = &options.config.sources;
+    let mut loaded = if content_dir.exists()
         && !content::boundary::Boundary::new(&options.root).contains(&content_dir)
     {
         // A content folder that is a link to `/etc` would make `/etc` the library.
@@ -144,6 +147,12 @@ pub fn load_library_with_crawl(
             label: label.clone(),
             ..content::Loaded::default()
         }
+    } else if !content_dir.exists() && !sources.feedstock_lists.is_empty() {
+        // A repository like LEAP's data-management has its feedstock list and no content folder.
+        content::Loaded {
+            label: label.clone(),
+            ..content::Loaded::default()
+        }
     } else {
         content::load_with_limits(
             &content_dir,
@@ -152,17 +161,25 @@ pub fn load_library_with_crawl(
             &mut diagnostics,
         )
     };
+    sources::load(
+        sources,
+        &sources::SourcesRun {
+            root: &options.root,
+            cache_dir: options.crawl.cache_dir.as_deref(),
+            refresh: options.crawl.refresh,
+            offline: options.config.crawl.offline,
+            limits: &options.config.limits,
+        },
+        &mut loaded,
+        &mut diagnostics,
+    );
     let mut library = resolve::resolve(loaded, &mut diagnostics);
     let run = crawl::CrawlRun {
         content_label: Some(label.clone()),
         ..options.crawl.clone()
     };
     for (file, place) in credentials::scrub_library(&mut library) {
-        let file = if file.is_empty() {
-            label.clone()
-        } else {
-            format!("{label}/{file}")
-        };
+        let file = diagnostics::source_shown(&label, &file);
         diagnostics
             .warning(
                 "url-credentials",

@@ -154,6 +154,10 @@ pub fn resolve(loaded: Loaded, diagnostics: &mut Diagnostics) -> Library {
     }
 
     let mut library = Library::default();
+    // Implicit people take the file of the first dataset naming them, and the first name gets
+    // the plain id: go by id, so the order of a feedstock list changes nothing.
+    let mut datasets = datasets;
+    datasets.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
     for draft in datasets {
         let (mut dataset, refs, agents) = (draft.entity, draft.refs, draft.agents);
         dataset.maintainers = people_index.agents(&agents, &dataset.source_file, diagnostics);

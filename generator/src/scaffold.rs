@@ -144,6 +144,16 @@ mod tests {
         assert_eq!(all.serve, defaults.serve);
         assert_eq!(all.limits, defaults.limits);
         assert_eq!(all.crawl.limits, defaults.crawl.limits);
+        assert_eq!(
+            all.sources.timeout_seconds,
+            defaults.sources.timeout_seconds
+        );
+        assert_eq!(all.sources.retries, defaults.sources.retries);
+        assert_eq!(all.sources.concurrency, defaults.sources.concurrency);
+        assert_eq!(
+            all.sources.allow_private_hosts,
+            defaults.sources.allow_private_hosts
+        );
         assert_eq!(all.crawl.stores.len(), 1, "the example store");
         let mut crawl = all.crawl.clone();
         crawl.stores.clear();

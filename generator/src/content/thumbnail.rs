@@ -64,6 +64,40 @@ fn refused(code: &'static str, message: impl Into<String>, help: &'static str) -
 
 const LOCAL_HELP: &str = "put a PNG, JPEG or WebP image (at most 5 MB, 8192 × 8192 pixels) in the dataset's folder and name it relative to its file";
 
+fn trim_written(written: &str) -> &str {
+    written.trim_matches(|c: char| c.is_whitespace() || c.is_control())
+}
+
+/// Whether `written` names a local file (it is neither empty nor has a scheme).
+#[must_use]
+pub fn is_local(written: &str) -> bool {
+    let trimmed = trim_written(written);
+    !trimmed.is_empty() && scheme(trimmed).is_none()
+}
+
+/// [`check`] of a thumbnail that is not [`is_local`]: a URL or nothing; `None` for a local file.
+fn check_not_local(written: &str) -> Option<Result<Thumbnail, Refused>> {
+    let trimmed = trim_written(written);
+    if let Some(scheme) = scheme(trimmed) {
+        return Some(if scheme == "https" || scheme == "http" {
+            Ok(Thumbnail::Link(written.to_owned()))
+        } else {
+            Err(refused(
+                "thumbnail-url",
+                format!("a thumbnail URL must be https://, not `{scheme}:`; it is not used"),
+                "name an https:// image, or a PNG, JPEG or WebP file in the dataset's folder",
+            ))
+        });
+    }
+    trimmed.is_empty().then(|| {
+        Err(refused(
+            "thumbnail-missing",
+            "the thumbnail is empty",
+            LOCAL_HELP,
+        ))
+    })
+}
+
 /// Checks `written`, the `thumbnail:` of the dataset whose file is `source_file` (relative to
 /// `content_dir`, the library folder whose `boundary` it must stay inside).
 ///
@@ -76,25 +110,10 @@ pub fn check(
     content_dir: &Path,
     boundary: &Boundary,
 ) -> Result<Thumbnail, Refused> {
-    let trimmed = written.trim_matches(|c: char| c.is_whitespace() || c.is_control());
-    if let Some(scheme) = scheme(trimmed) {
-        return if scheme == "https" || scheme == "http" {
-            Ok(Thumbnail::Link(written.to_owned()))
-        } else {
-            Err(refused(
-                "thumbnail-url",
-                format!("a thumbnail URL must be https://, not `{scheme}:`; it is not used"),
-                "name an https:// image, or a PNG, JPEG or WebP file in the dataset's folder",
-            ))
-        };
+    if let Some(checked) = check_not_local(written) {
+        return checked;
     }
-    if trimmed.is_empty() {
-        return Err(refused(
-            "thumbnail-missing",
-            "the thumbnail is empty",
-            LOCAL_HELP,
-        ));
-    }
+    let trimmed = trim_written(written);
     let outside = || {
         refused(
             "thumbnail-outside-library",
@@ -250,6 +269,30 @@ pub fn vet(
     let Err(refusal) = check(written, &draft.entity.source_file, content_dir, boundary) else {
         return;
     };
+    report(draft, node, file, refusal, diagnostics);
+}
+
+/// [`vet`] for a dataset whose files came from URLs, whose thumbnail is not [`is_local`] (the
+/// caller refuses local ones): nothing on disk is looked at.
+pub fn vet_link(
+    draft: &mut Draft<Dataset>,
+    node: Option<&Node>,
+    file: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    let Some(Err(refusal)) = draft.entity.thumbnail.as_deref().and_then(check_not_local) else {
+        return;
+    };
+    report(draft, node, file, refusal, diagnostics);
+}
+
+fn report(
+    draft: &mut Draft<Dataset>,
+    node: Option<&Node>,
+    file: &str,
+    refusal: Refused,
+    diagnostics: &mut Diagnostics,
+) {
     let location = match node {
         Some(node) => Location::at(file, node.position),
         None => Location::file(file),

@@ -7,27 +7,28 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Limits;
 use crate::content::boundary::Boundary;
-use crate::content::dataset::{self, Part, Sources};
 use crate::content::document::{self, Node};
 use crate::content::schema::{self, Schema};
 use crate::content::{
-    Draft, Loaded, MarkdownFile, code, course, file_name, identifier, model, organization, paper,
-    person, thumbnail,
+    Loaded, MarkdownFile, code, course, file_name, identifier, model, organization, paper, person,
 };
 use crate::diagnostics::{Diagnostics, Location, Position};
 
 mod bib;
 mod confine;
 mod depth;
+mod feedstock;
 mod kind;
+mod remote;
 mod single;
 
 pub use kind::{FileKind, sniff};
+pub use remote::{RemoteFeedstock, parse_document, push_remote_feedstock};
 pub use single::{load_dataset_folder, load_file, load_kind_folder};
 
 use bib::{PaperIndex, bib_entries, merge_or_push};
 use confine::{entries, inside};
-use kind::unsupported;
+use feedstock::{load_dataset_files, load_datasets, web_catalog};
 
 /// Where files are shown from in diagnostics, and the folder they must stay inside.
 struct Paths<'a> {
@@ -206,51 +207,6 @@ fn parse_file(path: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> 
     parse(&text, 0, &display, &paths.limits, diagnostics)
 }
 
-fn load_datasets(
-    dir: &Path,
-    paths: &Paths<'_>,
-    loaded: &mut Loaded,
-    diagnostics: &mut Diagnostics,
-) {
-    for entry in entries(dir, paths, diagnostics) {
-        let display = paths.display(&entry);
-        if entry.is_dir() {
-            let id = entry
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if id.starts_with('.') {
-                continue;
-            }
-            check_id(&id, &display, diagnostics);
-            if let Some(mut draft) = dataset_folder(&id, &entry, paths, diagnostics) {
-                // The folder's name is the id.
-                draft.origin = Some(Location::file(display));
-                loaded.datasets.push(draft);
-            }
-            continue;
-        }
-        let Some(node) = parse_file(&entry, paths, diagnostics) else {
-            continue;
-        };
-        match sniff(&entry, Some(&node)) {
-            FileKind::WebCatalog => {
-                let base = paths.relative(dir);
-                web_catalog(
-                    &node,
-                    &display,
-                    &paths.relative(&entry),
-                    &base,
-                    paths,
-                    loaded,
-                    diagnostics,
-                );
-            }
-            kind => unsupported(kind, &display, diagnostics),
-        }
-    }
-}
-
 fn check_id(id: &str, display: &str, diagnostics: &mut Diagnostics) {
     // An id that cannot be a file name at all is an error of the resolve stage instead.
     if !identifier::is_id(id) && file_name::problem(id, &[]).is_none() {
@@ -265,179 +221,6 @@ fn check_id(id: &str, display: &str, diagnostics: &mut Diagnostics) {
             identifier::slug(id)
         ));
     }
-}
-
-fn dataset_folder(
-    id: &str,
-    dir: &Path,
-    paths: &Paths<'_>,
-    diagnostics: &mut Diagnostics,
-) -> Option<Draft<almanac_model::Dataset>> {
-    let find = |name: &str| {
-        [dir.join(name), dir.join("feedstock").join(name)]
-            .into_iter()
-            .find(|p| p.is_file())
-    };
-    let meta_path = find("meta.yaml").or_else(|| find("meta.yml"));
-    let catalog_path = find("catalog.yaml").or_else(|| find("catalog.yml"));
-    if meta_path.is_none() && catalog_path.is_none() {
-        diagnostics.warning(
-            "missing-file",
-            Location::file(paths.display(dir)),
-            "dataset folder has neither meta.yaml nor catalog.yaml; skipped",
-        );
-        return None;
-    }
-    load_dataset_files(
-        id,
-        meta_path.as_deref(),
-        catalog_path.as_deref(),
-        paths,
-        diagnostics,
-    )
-}
-
-fn load_dataset_files(
-    id: &str,
-    meta_path: Option<&Path>,
-    catalog_path: Option<&Path>,
-    paths: &Paths<'_>,
-    diagnostics: &mut Diagnostics,
-) -> Option<Draft<almanac_model::Dataset>> {
-    let meta_display = meta_path.map(|p| paths.display(p)).unwrap_or_default();
-    let catalog_display = catalog_path.map(|p| paths.display(p)).unwrap_or_default();
-    let meta_node = meta_path.and_then(|p| parse_file(p, paths, diagnostics));
-    let catalog_node = catalog_path.and_then(|p| parse_file(p, paths, diagnostics));
-    // A file that does not parse has been reported; a dataset built from the
-    // rest would be wrong (a title-less page, a "missing" meta.yaml), so skip it.
-    if meta_path.is_some() != meta_node.is_some()
-        || catalog_path.is_some() != catalog_node.is_some()
-    {
-        return None;
-    }
-    if let Some(node) = &meta_node {
-        schema::validate(Schema::DatasetMeta, node, &meta_display, diagnostics);
-    }
-    if let Some(node) = &catalog_node {
-        schema::validate(Schema::DatasetCatalog, node, &catalog_display, diagnostics);
-    }
-    let anchor = catalog_path.or(meta_path);
-    let base_dir = anchor
-        .and_then(Path::parent)
-        .map(|p| paths.relative(p))
-        .unwrap_or_default();
-    let source_file = meta_path
-        .or(catalog_path)
-        .map(|p| paths.relative(p))
-        .unwrap_or_default();
-    let mut draft = dataset::load(
-        id,
-        Sources {
-            meta: meta_node.as_ref().map(|node| Part {
-                file: &meta_display,
-                node,
-            }),
-            catalog: catalog_node.as_ref().map(|node| Part {
-                file: &catalog_display,
-                node,
-            }),
-            base_dir: &base_dir,
-            source_file: &source_file,
-        },
-        diagnostics,
-    );
-    // Stores and the thumbnail are read from catalog.yaml.
-    dataset::vet_local_stores(
-        &mut draft,
-        catalog_node.as_ref().and_then(|node| node.get("stores")),
-        &catalog_display,
-        &base_dir,
-        paths.root,
-        &paths.boundary,
-        diagnostics,
-    );
-    thumbnail::vet(
-        &mut draft,
-        catalog_node.as_ref().and_then(|node| node.get("thumbnail")),
-        &catalog_display,
-        paths.root,
-        &paths.boundary,
-        diagnostics,
-    );
-    Some(draft)
-}
-
-fn web_catalog(
-    node: &Node,
-    display: &str,
-    source_file: &str,
-    base_dir: &str,
-    paths: &Paths<'_>,
-    loaded: &mut Loaded,
-    diagnostics: &mut Diagnostics,
-) {
-    for record in node.items() {
-        schema::validate(Schema::WebCatalogRecord, record, display, diagnostics);
-        let id = record
-            .get("ncviewjs:meta_yaml_url")
-            .and_then(Node::as_text)
-            // The id must not carry what the URL's query may hold (`?token=…`).
-            .and_then(|url| dataset::repository_of(&crate::credentials::public_url(&url).url))
-            .and_then(|repo| repo.rsplit('/').next().map(identifier::slug))
-            .or_else(|| {
-                record
-                    .get("title")
-                    .and_then(Node::as_text)
-                    .map(|t| identifier::slug(&t))
-            })
-            .unwrap_or_else(|| format!("record-{}", record.position.line));
-        let id = unique_id(id, loaded);
-        let part = Part {
-            file: display,
-            node: record,
-        };
-        let mut draft = dataset::load(
-            &id,
-            Sources {
-                meta: Some(part),
-                catalog: Some(part),
-                base_dir,
-                source_file,
-            },
-            diagnostics,
-        );
-        dataset::vet_local_stores(
-            &mut draft,
-            record.get("stores"),
-            display,
-            base_dir,
-            paths.root,
-            &paths.boundary,
-            diagnostics,
-        );
-        thumbnail::vet(
-            &mut draft,
-            record.get("thumbnail"),
-            display,
-            paths.root,
-            &paths.boundary,
-            diagnostics,
-        );
-        // The record's name or title gave the id.
-        draft.origin = Some(Location::at(display, record.position));
-        loaded.datasets.push(draft);
-    }
-}
-
-fn unique_id(id: String, loaded: &Loaded) -> String {
-    // An empty id stays empty (`-2` would hide it); resolve reports each as `empty-id`.
-    if id.is_empty() || !loaded.datasets.iter().any(|d| d.entity.id == id) {
-        return id;
-    }
-    (2..)
-        .map(|n| format!("{id}-{n}"))
-        .find(|candidate| !loaded.datasets.iter().any(|d| &d.entity.id == candidate))
-        .unwrap_or(id)
 }
 
 fn load_markdown_kind(

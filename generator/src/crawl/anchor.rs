@@ -52,6 +52,10 @@ impl<'a> Anchors<'a> {
 }
 
 fn read(content_dir: &Path, label: &str, dataset: &Dataset) -> Positions {
+    if dataset.source_file.contains("://") {
+        // Fetched by the sources stage: not a file of the content folder.
+        return (dataset.source_file.clone(), BTreeMap::new());
+    }
     let source = Path::new(&dataset.source_file);
     let folder = source.parent().unwrap_or(Path::new(""));
     let catalog = folder.join("catalog.yaml");

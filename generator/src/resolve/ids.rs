@@ -48,14 +48,7 @@ pub fn admit<T>(
     file: fn(&T) -> &String,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Draft<T>> {
-    let shown_file = |entity: &T| {
-        let file = file(entity);
-        if label.is_empty() {
-            file.clone()
-        } else {
-            format!("{label}/{file}")
-        }
-    };
+    let shown_file = |entity: &T| crate::diagnostics::source_shown(label, file(entity));
     let reserved = reserved_names(kind);
     let mut exact: HashMap<String, String> = HashMap::new();
     let mut keys: HashMap<String, (String, String)> = HashMap::new();

@@ -83,8 +83,8 @@ pub fn sniff(path: &Path, node: Option<&Node>) -> FileKind {
 pub(super) fn unsupported(kind: FileKind, display: &str, diagnostics: &mut Diagnostics) {
     let (message, help) = match kind {
         FileKind::FeedstockList => (
-            "this is a list of remote feedstock catalogs; Almanac reads feedstock files from content/datasets/<id>/",
-            "check out each feedstock's meta.yaml and catalog.yaml into content/datasets/<id>/",
+            "this is a list of remote feedstock catalogs; a content folder holds feedstock files in datasets/<id>/",
+            "name the list in `[sources] feedstock_lists` of almanac.toml to fetch its feedstocks (docs/sources.md), and move it out of the content folder",
         ),
         FileKind::IssueForm => (
             "this is a GitHub issue form, not library content",
