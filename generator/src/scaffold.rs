@@ -155,7 +155,7 @@ mod tests {
             defaults.sources.allow_private_hosts
         );
         assert_eq!(all.crawl.stores.len(), 1, "the example store");
-        let mut crawl = all.crawl.clone();
+        let mut crawl = all.crawl;
         crawl.stores.clear();
         assert_eq!(crawl, defaults.crawl);
     }

@@ -98,10 +98,7 @@ impl Built {
     }
 }
 
-/// The repository's default theme, absolute: a copied case's relative `site.theme` would not
-/// reach it from a temporary folder.
-
-/// `case` copied to a temporary folder, its `site.theme` made absolute.
+/// `case` copied to a temporary folder (the theme is built in).
 fn copy_case(case: &Path) -> tempfile::TempDir {
     let root = tempfile::tempdir().expect("tempdir");
     copy_tree(case, root.path());

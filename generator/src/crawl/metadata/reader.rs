@@ -277,6 +277,20 @@ pub(super) fn location(key: &str) -> Path {
     Path::parse(key).unwrap_or_else(|_| Path::from(key))
 }
 
+/// True when `error` is the network failing before any answer came (connecting, resolving the
+/// host, or a timeout), not the store answering with an error.
+fn unreachable(error: &object_store::Error) -> bool {
+    use object_store::client::{HttpError, HttpErrorKind};
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = source {
+        if let Some(http) = cause.downcast_ref::<HttpError>() {
+            return matches!(http.kind(), HttpErrorKind::Connect | HttpErrorKind::Timeout);
+        }
+        source = cause.source();
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use object_store::memory::InMemory;
@@ -324,16 +338,3 @@ mod tests {
     }
 }
 
-/// True when `error` is the network failing before any answer came (connecting, resolving the
-/// host, or a timeout), not the store answering with an error.
-fn unreachable(error: &object_store::Error) -> bool {
-    use object_store::client::{HttpError, HttpErrorKind};
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(cause) = source {
-        if let Some(http) = cause.downcast_ref::<HttpError>() {
-            return matches!(http.kind(), HttpErrorKind::Connect | HttpErrorKind::Timeout);
-        }
-        source = cause.source();
-    }
-    false
-}
