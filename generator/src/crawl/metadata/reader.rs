@@ -337,4 +337,3 @@ mod tests {
         assert_eq!(reader.requests(), 3);
     }
 }
-
