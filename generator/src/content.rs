@@ -21,7 +21,7 @@ pub mod paper;
 pub mod person;
 pub mod schema;
 pub mod thumbnail;
-mod walk;
+pub(crate) mod walk;
 
 use almanac_model::{Code, Course, Dataset, License, Model, Organization, Paper, Person};
 

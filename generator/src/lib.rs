@@ -276,7 +276,7 @@ fn write_site(
 ) -> Result<()> {
     // The front end is always part of the site: the binary carries it (`embedded`).
     let links = links::Links::new(library);
-    site::write(options, library, &links, theme, true, output)?;
+    site::write(options, library, &links, theme, output)?;
     theme.copy_static(output)?;
     for (path, bytes) in embedded::APP {
         output.write(&format!("app/{path}"), bytes)?;

@@ -65,8 +65,6 @@ pub struct Image {
 pub struct SiteInfo<'a> {
     /// Settings.
     pub config: &'a Config,
-    /// True when the WASM front end is part of the output.
-    pub app: bool,
     /// Images of datasets, by dataset id.
     pub images: &'a BTreeMap<String, Image>,
 }

@@ -31,14 +31,12 @@ pub fn write(
     library: &Library,
     links: &Links,
     theme: &Theme,
-    app: bool,
     output: &mut Output,
 ) -> Result<()> {
     let quicklooks = crate::thumbnail::write(options, library, output)?;
     let images = images(library, &options.content_dir(), &quicklooks, output)?;
     let site = SiteInfo {
         config: &options.config,
-        app,
         images: &images,
     };
     let pages = render::pages(library, links, theme, &site, output)?;

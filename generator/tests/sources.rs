@@ -264,6 +264,18 @@ fn config(extra: &str) -> String {
     format!("[site]\ntitle = \"LEAP\"\n\n[crawl]\nenabled = false\n{extra}")
 }
 
+/// A server with every sample feedstock (and the broken URLs) and a project listing them that
+/// allows the server's address.
+fn served_project() -> (Server, Vec<Feedstock>, tempfile::TempDir) {
+    let mut all = Vec::new();
+    let server = Server::start(|port| {
+        all = feedstocks(port);
+        files(&all)
+    });
+    let project = remote_project(&server, &all, "allow_private_hosts = [\"127.0.0.1\"]\n");
+    (server, all, project)
+}
+
 /// A project that lists `feedstocks` (and the broken URLs) in `catalog/input.yaml`.
 fn remote_project(server: &Server, feedstocks: &[Feedstock], sources: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temporary folder");
@@ -363,12 +375,7 @@ fn shown(diagnostics: &[Diagnostic]) -> String {
 
 #[test]
 fn remote_feedstocks_build_the_same_site_as_their_files_on_disk() {
-    let mut all = Vec::new();
-    let server = Server::start(|port| {
-        all = feedstocks(port);
-        files(&all)
-    });
-    let remote = remote_project(&server, &all, "allow_private_hosts = [\"127.0.0.1\"]\n");
+    let (server, all, remote) = served_project();
     let disk = disk_project(&all);
     let (remote_report, remote_diagnostics) = build(remote.path());
     let (disk_report, _) = build(disk.path());
@@ -453,12 +460,7 @@ fn remote_feedstocks_build_the_same_site_as_their_files_on_disk() {
 
 #[test]
 fn a_second_build_revalidates_and_an_offline_build_reads_the_cache() {
-    let mut all = Vec::new();
-    let server = Server::start(|port| {
-        all = feedstocks(port);
-        files(&all)
-    });
-    let project = remote_project(&server, &all, "allow_private_hosts = [\"127.0.0.1\"]\n");
+    let (server, all, project) = served_project();
     let (first, _) = build(project.path());
     let first_site = tree(&first.output);
     let requests = server.take_log();
@@ -575,12 +577,7 @@ fn private_hosts_are_refused_unless_allowed() {
 
 #[test]
 fn files_over_the_limit_are_refused_and_a_server_gone_leaves_the_cached_copies() {
-    let mut all = Vec::new();
-    let server = Server::start(|port| {
-        all = feedstocks(port);
-        files(&all)
-    });
-    let project = remote_project(&server, &all, "allow_private_hosts = [\"127.0.0.1\"]\n");
+    let (server, all, project) = served_project();
     let (first, _) = build(project.path());
     let first_site = tree(&first.output);
     let config_path = project.path().join("almanac.toml");

@@ -17,6 +17,7 @@ mod local;
 mod provider;
 mod store;
 
+pub(crate) use local::store_url_location;
 pub use local::vet_local_stores;
 use provider::providers;
 pub use provider::role_name;

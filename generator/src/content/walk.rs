@@ -130,7 +130,17 @@ fn read(path: &Path, paths: &Paths<'_>, diagnostics: &mut Diagnostics) -> Option
     if !inside(path, paths, diagnostics) {
         return None;
     }
-    let max = paths.limits.content_file_bytes;
+    read_bounded(path, display, paths.limits.content_file_bytes, diagnostics)
+}
+
+/// The text of the file at `path` (shown as `display`), read up to `max` bytes: a larger file,
+/// an unreadable one or one that is not UTF-8 is one diagnostic and `None`.
+pub(crate) fn read_bounded(
+    path: &Path,
+    display: &str,
+    max: u64,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
     let mut bytes = Vec::new();
     let result = fs::File::open(path)
         .and_then(|file| file.take(max.saturating_add(1)).read_to_end(&mut bytes));

@@ -84,7 +84,8 @@ pub fn context(
             "base_url": config.site.base_url,
         },
         "root": root,
-        "app": site.app,
+        // Always true since the binary carries the front end; kept for themes that test it.
+        "app": true,
         "nav": nav,
         "csp": content_security_policy(),
         "page": {

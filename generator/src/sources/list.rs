@@ -1,7 +1,6 @@
 //! Feedstock lists: YAML files of the project with a `feedstocks:` list of URLs (LEAP's
 //! `catalog/input.yaml`), read into the URLs and where each is written.
 
-use std::io::Read as _;
 use std::path::Path;
 
 use crate::config::Limits;
@@ -108,35 +107,7 @@ fn read_text(
         );
         return None;
     }
-    let max = limits.content_file_bytes;
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(full)
-        .and_then(|file| file.take(max.saturating_add(1)).read_to_end(&mut bytes));
-    if let Err(error) = read {
-        diagnostics.error(
-            "unreadable-file",
-            Location::file(display),
-            format!("cannot read the file: {error}"),
-        );
-        return None;
-    }
-    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max {
-        diagnostics.error(
-            "file-too-large",
-            Location::file(display),
-            format!("the file is larger than {max} bytes (`limits.content_file_bytes`); skipped"),
-        );
-        return None;
-    }
-    let text = String::from_utf8(bytes).ok();
-    if text.is_none() {
-        diagnostics.error(
-            "unreadable-file",
-            Location::file(display),
-            "the file is not UTF-8 text",
-        );
-    }
-    text
+    crate::content::walk::read_bounded(full, display, limits.content_file_bytes, diagnostics)
 }
 
 /// The `ncviewjs:meta_yaml_url` of a parsed `catalog.yaml` and where its value is.

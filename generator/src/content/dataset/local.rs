@@ -37,17 +37,7 @@ pub fn vet_local_stores(
         if !leaves {
             return true;
         }
-        let position = stores
-            .map(Node::items)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|item| item.get("url"))
-            .find(|url| url.as_text().as_deref() == Some(store.url.as_str()))
-            .map(|url| url.position);
-        let location = match position {
-            Some(position) => Location::at(file, position),
-            None => Location::file(file),
-        };
+        let location = store_url_location(stores, &store.url, file);
         diagnostics
             .error(
                 "store-outside-library",
@@ -63,6 +53,21 @@ pub fn vet_local_stores(
         );
         false
     });
+}
+
+/// Where the `url:` of the store with `url` is in `stores` (the `stores` list of a
+/// `catalog.yaml`), or the whole `file` when it is not found.
+pub(crate) fn store_url_location(stores: Option<&Node>, url: &str, file: &str) -> Location {
+    stores
+        .map(Node::items)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|item| item.get("url"))
+        .find(|node| node.as_text().as_deref() == Some(url))
+        .map_or_else(
+            || Location::file(file),
+            |node| Location::at(file, node.position),
+        )
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use almanac_model::StoreScheme;
 
 use super::feedstock::{from_documents, unique_id};
 use crate::config::Limits;
-use crate::content::dataset::Part;
+use crate::content::dataset::{Part, store_url_location};
 use crate::content::document::Node;
 use crate::content::{Loaded, identifier, thumbnail};
 use crate::diagnostics::{Diagnostics, Location};
@@ -76,14 +76,7 @@ pub fn push_remote_feedstock(
         if store.scheme != StoreScheme::File {
             return true;
         }
-        let position = stores
-            .map(Node::items)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|item| item.get("url"))
-            .find(|url| url.as_text().as_deref() == Some(store.url.as_str()))
-            .map(|url| url.position);
-        let location = position.map_or_else(|| Location::file(file), |p| Location::at(file, p));
+        let location = store_url_location(stores, &store.url, file);
         diagnostics
             .error(
                 LOCAL_PATH,
